@@ -1,0 +1,19 @@
+"""Top-level URLs: pages, accounts, the REST API and its schema, Django admin."""
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from contributions.views import accounts, pages
+
+urlpatterns = [
+    path("", pages.home, name="home"),
+    path("health/", pages.health, name="health"),
+    path("accounts/signup/", accounts.signup, name="signup"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("api/", include("contributions.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("", include("contributions.urls")),
+    path("django-admin/", admin.site.urls),
+]

@@ -1,0 +1,1 @@
+"""The REST API: DRF serializers and views, one action per transition."""

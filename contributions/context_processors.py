@@ -1,0 +1,45 @@
+"""Template context shared by every page: taxonomy name and the navigation for the user's roles."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+
+from . import roles
+
+# (label, url name, who sees it). Links whose page is not installed are left out.
+NAV_ITEMS: list[tuple[str, str, Callable]] = [
+    ("My contributions", "my-contributions", lambda user: True),
+    ("New entry", "contribution-new", lambda user: True),
+    ("Review queue", "review-queue", roles.is_reviewer),
+    ("Dashboard", "admin-dashboard", roles.is_admin),
+    ("Notifications", "notifications", lambda user: True),
+    ("Profile", "profile", lambda user: True),
+]
+
+
+def _nav(request: HttpRequest) -> list[dict]:
+    items = []
+    for label, url_name, visible in NAV_ITEMS:
+        if not visible(request.user):
+            continue
+        try:
+            items.append({"label": label, "url": reverse(url_name), "name": url_name})
+        except NoReverseMatch:
+            continue
+    return items
+
+
+def portal(request: HttpRequest) -> dict:
+    user = getattr(request, "user", None)
+    return {
+        "portal": {
+            "taxonomy_name": settings.TAXONOMY_NAME,
+            "taxonomy_repo": settings.TAXONOMY_REPO,
+            "taxonomy_url": f"{settings.GITHUB_WEB_URL}/{settings.TAXONOMY_REPO}",
+            "nav": _nav(request) if user is not None and user.is_authenticated else [],
+        }
+    }

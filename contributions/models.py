@@ -1,0 +1,348 @@
+"""The data model of cephportal.
+
+A Contribution is one taxonomy entry (a skill or a knowledge entry) on its way to the taxonomy
+repo. While the author edits, the working copy lives in `Contribution.draft`; each submit freezes
+it into an immutable Revision. Reviews and pull requests point at the revision they concern.
+Status changes only through `contributions.services` (see `workflow.py` for the allowed moves).
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from .workflow import Status
+
+
+class ImmutableError(RuntimeError):
+    """Raised when code tries to change or delete a row that is append-only."""
+
+
+class AppendOnlyModel(models.Model):
+    """A row that may be created, never changed or deleted (revisions, the audit log)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise ImmutableError(f"{type(self).__name__} rows are immutable once written.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableError(f"{type(self).__name__} rows cannot be deleted.")
+
+
+class ContributorProfile(models.Model):
+    """Who a contributor is to the portal and to git."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    display_name = models.CharField(max_length=150, blank=True)
+    commit_name = models.CharField(
+        max_length=150, blank=True, help_text="Name used as git author; display name if empty."
+    )
+    commit_email = models.EmailField(
+        blank=True, help_text="E-mail used as git author; the portal's noreply address if empty."
+    )
+    github_handle = models.CharField(max_length=39, blank=True)
+    dco_consented_at = models.DateTimeField(null=True, blank=True)
+    dco_version = models.CharField(max_length=20, blank=True)
+    show_on_leaderboard = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.public_name
+
+    @property
+    def public_name(self) -> str:
+        return self.display_name or self.user.get_username()
+
+    @property
+    def noreply_email(self) -> str:
+        return f"{self.user_id}+{self.user.get_username()}@{settings.NOREPLY_EMAIL_DOMAIN}"
+
+    @property
+    def commit_identity(self) -> tuple[str, str]:
+        """The (name, email) pair that authors this contributor's commits."""
+        return (self.commit_name or self.public_name, self.commit_email or self.noreply_email)
+
+    @property
+    def has_dco_consent(self) -> bool:
+        return self.dco_consented_at is not None and self.dco_version == settings.DCO_VERSION
+
+
+class Contribution(models.Model):
+    """One skill or knowledge entry, from first draft to merged pull request."""
+
+    class Kind(models.TextChoices):
+        SKILL = "skill", "Skill"
+        KNOWLEDGE = "knowledge", "Knowledge"
+
+    class Validation(models.TextChoices):
+        PENDING = "pending", "Not checked yet"
+        PASSED = "passed", "Passes the checks"
+        FAILED = "failed", "Has problems"
+
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="contributions"
+    )
+    summary = models.CharField(max_length=200, blank=True)
+    taxonomy_path = models.CharField(
+        max_length=400, blank=True, help_text="Folder of the entry, e.g. knowledge/technology/ceph"
+    )
+    status = models.CharField(
+        max_length=32,
+        choices=[(s.value, s.label) for s in Status],
+        default=Status.DRAFT.value,
+        db_index=True,
+    )
+    # The editable working copy: the taxonomy entry and its attribution as JSON.
+    draft = models.JSONField(default=dict, blank=True)
+    draft_version = models.PositiveIntegerField(default=0)
+    draft_saved_at = models.DateTimeField(null=True, blank=True)
+    current_revision = models.ForeignKey(
+        "Revision", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    validation_state = models.CharField(
+        max_length=16, choices=Validation.choices, default=Validation.PENDING, db_index=True
+    )
+    validation_issues = models.JSONField(default=list, blank=True)
+    validated_at = models.DateTimeField(null=True, blank=True)
+    # Set once, when the entry is handed to the pull-request pipeline; guards "exactly once".
+    handed_over_at = models.DateTimeField(null=True, blank=True)
+    pipeline_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        indexes = [models.Index(fields=["status", "submitted_at"])]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.summary or '(untitled)'}"
+
+    @property
+    def status_label(self) -> str:
+        return Status(self.status).label
+
+    @property
+    def qna_path(self) -> str:
+        return f"{self.taxonomy_path.strip('/')}/qna.yaml" if self.taxonomy_path else ""
+
+
+class Revision(AppendOnlyModel):
+    """An immutable snapshot of a contribution's content, made at each submit."""
+
+    contribution = models.ForeignKey(
+        Contribution, on_delete=models.CASCADE, related_name="revisions"
+    )
+    number = models.PositiveIntegerField()
+    kind = models.CharField(max_length=16, choices=Contribution.Kind.choices)
+    taxonomy_path = models.CharField(max_length=400)
+    summary = models.CharField(max_length=200)
+    content = models.JSONField(help_text="The taxonomy entry (qna.yaml data) as JSON.")
+    attribution = models.JSONField(default=dict, blank=True)
+    content_sha256 = models.CharField(max_length=64)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["contribution", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contribution", "number"], name="revision_number_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contribution_id} r{self.number}"
+
+
+class KnowledgeDocument(models.Model):
+    """A markdown document behind a knowledge entry, stored by the portal.
+
+    Rows without a revision are the draft's working set; submit copies them onto the new
+    revision, and those copies are never changed.
+    """
+
+    contribution = models.ForeignKey(
+        Contribution, on_delete=models.CASCADE, related_name="documents"
+    )
+    revision = models.ForeignKey(
+        Revision, on_delete=models.CASCADE, null=True, blank=True, related_name="documents"
+    )
+    filename = models.CharField(max_length=200)
+    content = models.TextField()
+    sha256 = models.CharField(max_length=64, editable=False)
+    size = models.PositiveIntegerField(editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["filename"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contribution", "filename"],
+                condition=Q(revision__isnull=True),
+                name="draft_document_filename_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["revision", "filename"], name="revision_document_filename_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.filename
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and self.revision_id is not None:
+            frozen = type(self).objects.filter(pk=self.pk, revision__isnull=False).exists()
+            if frozen:
+                raise ImmutableError("Documents of a submitted revision cannot change.")
+        data = self.content.encode("utf-8")
+        self.sha256 = hashlib.sha256(data).hexdigest()
+        self.size = len(data)
+        super().save(*args, **kwargs)
+
+
+class Review(models.Model):
+    """A reviewer's decision on one revision."""
+
+    class Decision(models.TextChoices):
+        APPROVE = "approve", "Approved"
+        REQUEST_CHANGES = "request_changes", "Changes requested"
+        REJECT = "reject", "Rejected"
+
+    contribution = models.ForeignKey(Contribution, on_delete=models.CASCADE, related_name="reviews")
+    revision = models.ForeignKey(Revision, on_delete=models.PROTECT, related_name="reviews")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews"
+    )
+    decision = models.CharField(max_length=20, choices=Decision.choices)
+    reason = models.TextField(blank=True)
+    # A later revision clears approvals: they stay for the record but stop counting.
+    is_current = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["revision", "reviewer"],
+                condition=Q(decision="approve"),
+                name="one_approval_per_reviewer_and_revision",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()} by {self.reviewer} on {self.revision}"
+
+
+class Comment(models.Model):
+    """A comment on an entry, optionally on one seed example; also maintainers' GitHub feedback."""
+
+    contribution = models.ForeignKey(
+        Contribution, on_delete=models.CASCADE, related_name="comments"
+    )
+    revision = models.ForeignKey(
+        Revision, on_delete=models.PROTECT, null=True, blank=True, related_name="comments"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    external_author = models.CharField(max_length=100, blank=True, help_text="GitHub login")
+    external_id = models.CharField(max_length=100, blank=True)
+    seed_index = models.PositiveIntegerField(null=True, blank=True)
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contribution", "external_id"],
+                condition=~Q(external_id=""),
+                name="comment_external_id_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"comment on {self.contribution_id}"
+
+
+class ContributionEvent(AppendOnlyModel):
+    """The append-only audit log: every state change and every write, who did it, when."""
+
+    contribution = models.ForeignKey(
+        Contribution, on_delete=models.CASCADE, related_name="events", null=True, blank=True
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty for the system (a worker or a webhook).",
+    )
+    event = models.CharField(max_length=64, db_index=True)
+    from_status = models.CharField(max_length=32, blank=True)
+    to_status = models.CharField(max_length=32, blank=True)
+    note = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.event} on {self.contribution_id}"
+
+
+class PullRequest(models.Model):
+    """The GitHub pull request opened for an approved revision."""
+
+    class State(models.TextChoices):
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+        MERGED = "merged", "Merged"
+
+    contribution = models.ForeignKey(
+        Contribution, on_delete=models.CASCADE, related_name="pull_requests"
+    )
+    revision = models.ForeignKey(Revision, on_delete=models.PROTECT, related_name="+")
+    repo = models.CharField(max_length=200)
+    number = models.PositiveIntegerField()
+    url = models.URLField(max_length=500)
+    branch = models.CharField(max_length=255)
+    head_sha = models.CharField(max_length=40, blank=True)
+    docs_commit_sha = models.CharField(max_length=40, blank=True)
+    state = models.CharField(max_length=16, choices=State.choices, default=State.OPEN)
+    merged_at = models.DateTimeField(null=True, blank=True)
+    etag = models.CharField(max_length=200, blank=True)
+    last_synced_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["repo", "number"], name="pull_request_unique"),
+            models.UniqueConstraint(fields=["revision"], name="one_pull_request_per_revision"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.repo}#{self.number}"

@@ -1,0 +1,3 @@
+"""Routes of the contributor area."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Routes of the pipeline area."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Routes of the review area."""
+
+urlpatterns: list = []

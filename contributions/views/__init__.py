@@ -1,0 +1,1 @@
+"""HTML views and small JSON endpoints: interfaces that authorise, call a service, render."""

@@ -1,0 +1,82 @@
+"""The transition table: every allowed move and every forbidden one."""
+
+import itertools
+
+import pytest
+
+from contributions import workflow
+from contributions.workflow import IllegalTransition, Status
+
+ALLOWED = {
+    ("draft", "submitted"),
+    ("draft", "withdrawn"),
+    ("submitted", "in_review"),
+    ("submitted", "approved"),
+    ("submitted", "changes_requested"),
+    ("submitted", "rejected"),
+    ("submitted", "withdrawn"),
+    ("in_review", "submitted"),
+    ("in_review", "approved"),
+    ("in_review", "changes_requested"),
+    ("in_review", "rejected"),
+    ("in_review", "withdrawn"),
+    ("changes_requested", "submitted"),
+    ("changes_requested", "withdrawn"),
+    ("approved", "pr_open"),
+    ("pr_open", "merged"),
+    ("pr_open", "closed"),
+    ("closed", "pr_open"),
+    ("withdrawn", "draft"),
+}
+ALL_PAIRS = list(itertools.product([s.value for s in Status], repeat=2))
+
+
+def test_the_table_is_exactly_the_documented_moves():
+    # given the table / when read as pairs / then it is exactly the list above
+    assert {(a.value, b.value) for (a, b) in workflow.TRANSITIONS} == ALLOWED
+
+
+@pytest.mark.parametrize("pair", sorted(ALLOWED))
+def test_allowed_move_returns_its_event(pair):
+    # when
+    event = workflow.check_transition(*pair)
+    # then
+    assert workflow.is_allowed(*pair)
+    assert event and event.replace("_", "").isalpha()
+
+
+@pytest.mark.parametrize("pair", sorted(set(ALL_PAIRS) - ALLOWED))
+def test_forbidden_move_raises_a_clear_error(pair):
+    # when / then
+    with pytest.raises(IllegalTransition) as raised:
+        workflow.check_transition(*pair)
+    assert f"from '{pair[0]}' to '{pair[1]}'" in str(raised.value)
+    assert not workflow.is_allowed(*pair)
+
+
+def test_unknown_status_is_refused():
+    with pytest.raises(IllegalTransition):
+        workflow.check_transition("draft", "published")
+    with pytest.raises(IllegalTransition):
+        workflow.check_transition("nonsense", "draft")
+
+
+def test_terminal_statuses_have_no_way_out():
+    for status in workflow.TERMINAL:
+        assert workflow.allowed_targets(status) == frozenset()
+
+
+def test_every_status_is_reachable_from_draft():
+    # given a walk over the table
+    seen, frontier = {Status.DRAFT}, [Status.DRAFT]
+    while frontier:
+        for target in workflow.allowed_targets(frontier.pop()):
+            if target not in seen:
+                seen.add(target)
+                frontier.append(target)
+    # then nothing is unreachable
+    assert seen == set(Status)
+
+
+def test_every_status_has_a_human_label():
+    assert all(status.label for status in Status)
