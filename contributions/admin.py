@@ -110,3 +110,54 @@ class PullRequestAdmin(AuditedAdmin):
     list_display = ("repo", "number", "state", "contribution", "merged_at", "last_synced_at")
     list_filter = ("state",)
     readonly_fields = ("state", "merged_at", "head_sha", "etag", "last_synced_at")
+
+
+@admin.register(models.ReviewerScope)
+class ReviewerScopeAdmin(AuditedAdmin):
+    list_display = ("reviewer", "path_prefix")
+    search_fields = ("reviewer__username", "path_prefix")
+
+
+@admin.register(models.ReviewClaim)
+class ReviewClaimAdmin(AuditedAdmin):
+    list_display = ("contribution", "reviewer", "expires_at")
+
+
+@admin.register(models.Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ("recipient", "kind", "contribution", "created_at", "read_at", "emailed_at")
+    list_filter = ("kind",)
+
+
+@admin.register(models.NotificationPreference)
+class NotificationPreferenceAdmin(admin.ModelAdmin):
+    list_display = ("user", "kind", "in_portal", "by_email")
+
+
+@admin.register(models.TaskFailure)
+class TaskFailureAdmin(admin.ModelAdmin):
+    list_display = (
+        "task_name",
+        "contribution",
+        "permanent",
+        "attempts",
+        "created_at",
+        "resolved_at",
+    )
+    readonly_fields = ("task_name", "task_args", "contribution", "error", "created_at")
+
+
+@admin.register(models.WebhookDelivery)
+class WebhookDeliveryAdmin(ReadOnlyAdmin):
+    list_display = ("delivery_id", "event", "action", "repo", "pr_number", "received_at", "outcome")
+
+
+@admin.register(models.TaxonomyTree)
+class TaxonomyTreeAdmin(admin.ModelAdmin):
+    list_display = ("repo", "branch", "commit_sha", "synced_at", "last_attempt_at")
+    readonly_fields = ("folders",)
+
+
+@admin.register(models.ServiceStatus)
+class ServiceStatusAdmin(ReadOnlyAdmin):
+    list_display = ("key", "updated_at")

@@ -346,3 +346,164 @@ class PullRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.repo}#{self.number}"
+
+
+class ReviewerScope(models.Model):
+    """Limits a reviewer to entries under some taxonomy path prefixes (none: everywhere)."""
+
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_scopes"
+    )
+    path_prefix = models.CharField(max_length=400)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reviewer", "path_prefix"], name="reviewer_scope_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer} → {self.path_prefix}"
+
+
+class ReviewClaim(models.Model):
+    """A reviewer's claim on an entry, so two reviewers don't do the same work; it expires."""
+
+    contribution = models.OneToOneField(
+        Contribution, on_delete=models.CASCADE, related_name="claim"
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_claims"
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    expires_at = models.DateTimeField(db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.reviewer} claims {self.contribution_id}"
+
+
+class Notification(models.Model):
+    """Something a person should know about; shown in the portal and maybe e-mailed."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=40, db_index=True)
+    contribution = models.ForeignKey(
+        Contribution, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    message = models.TextField()
+    url = models.CharField(max_length=500, blank=True)
+    dedupe_key = models.CharField(max_length=200, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "dedupe_key"],
+                condition=~Q(dedupe_key=""),
+                name="notification_dedupe_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for {self.recipient}"
+
+
+class NotificationPreference(models.Model):
+    """Per person and per kind of notification: in the portal, by e-mail, or neither."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    kind = models.CharField(max_length=40)
+    in_portal = models.BooleanField(default=True)
+    by_email = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="notification_preference_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.kind}"
+
+
+class TaskFailure(models.Model):
+    """A background task that failed for good; admins see it and may retry it."""
+
+    task_name = models.CharField(max_length=200)
+    task_args = models.JSONField(default=list, blank=True)
+    contribution = models.ForeignKey(
+        Contribution, on_delete=models.CASCADE, null=True, blank=True, related_name="failures"
+    )
+    error = models.TextField()
+    permanent = models.BooleanField(default=True)
+    attempts = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    retried_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.task_name} failed"
+
+
+class WebhookDelivery(models.Model):
+    """A GitHub webhook delivery, kept so a redelivery is recognised and ignored."""
+
+    delivery_id = models.CharField(max_length=100, unique=True)
+    event = models.CharField(max_length=60)
+    action = models.CharField(max_length=60, blank=True)
+    repo = models.CharField(max_length=200, blank=True)
+    pr_number = models.PositiveIntegerField(null=True, blank=True)
+    received_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+
+    def __str__(self) -> str:
+        return f"{self.event} {self.delivery_id}"
+
+
+class TaxonomyTree(models.Model):
+    """The folder tree of the target taxonomy, as last synced from its repository."""
+
+    repo = models.CharField(max_length=200, unique=True)
+    branch = models.CharField(max_length=200)
+    commit_sha = models.CharField(max_length=40, blank=True)
+    # {"compositional_skills/...": {"has_qna": true}, ...}: every folder under the two roots.
+    folders = models.JSONField(default=dict, blank=True)
+    synced_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.repo}@{self.commit_sha[:7]}"
+
+
+class ServiceStatus(models.Model):
+    """Latest reading of an outside service (e.g. GitHub rate-limit headroom), for the dashboard."""
+
+    key = models.CharField(max_length=100, unique=True)
+    data = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.key
