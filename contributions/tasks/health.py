@@ -1,7 +1,4 @@
-"""Celery tasks: thin wrappers that take ids, re-check, and call a service.
-
-Every task is safe to run twice.
-"""
+"""The task behind the health check."""
 
 from __future__ import annotations
 

@@ -1,0 +1,3 @@
+"""API routes of the contributor area."""
+
+urlpatterns: list = []

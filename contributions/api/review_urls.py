@@ -1,0 +1,3 @@
+"""API routes of the review area."""
+
+urlpatterns: list = []
