@@ -14,6 +14,8 @@ from .validate import validate_path
 
 __all__ = ["Found", "find_qna_files", "validate_found"]
 
+_VCS_DIRS = frozenset({".git", ".hg", ".svn"})
+
 QNA_NAMES = ("qna.yaml", "qna.yml")
 
 
@@ -64,7 +66,8 @@ def find_qna_files(
 ) -> Iterator[Found]:
     """Each file argument as given, and every qna.yaml/qna.yml under each directory.
 
-    Directories are walked in sorted order, skipping hidden ones such as ``.git``.
+    Directories are walked in sorted order, skipping only version-control folders: a hidden
+    folder such as `.local` inside a taxonomy is still checked, as the taxonomy CI would.
     A path that does not exist is yielded too, so it can be reported.
     """
     root_path = Path(root) if root is not None else None
@@ -74,7 +77,7 @@ def find_qna_files(
             yield Found(path, _place(path, None, root_path))
             continue
         for folder, dirs, files in os.walk(path):
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            dirs[:] = sorted(d for d in dirs if d not in _VCS_DIRS)
             for name in sorted(files):
                 if name in QNA_NAMES:
                     file = Path(folder) / name
