@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -87,6 +88,9 @@ DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # A worker and the web process share the file: wait for locks instead of failing at once.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("timeout", 20)
+    # Writers queue at BEGIN instead of failing mid-transaction ("database is locked") when two
+    # of them race, e.g. two reviewers approving at once; PostgreSQL uses row locks instead.
+    DATABASES["default"]["OPTIONS"].setdefault("transaction_mode", "IMMEDIATE")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -136,7 +140,13 @@ CELERY_BROKER_DIR = VAR_DIR / "broker"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # Seconds before Redis hands an unacknowledged task (its worker died) to another worker,
+    # and how often workers look for such tasks (every interval x throttle seconds).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+        "unacked_restore_interval": env.int("CELERY_RESTORE_INTERVAL", default=10),
+        "unacked_restore_throttle": env.int("CELERY_RESTORE_THROTTLE", default=10),
+    }
 else:
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -170,6 +180,16 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Periodic work; each entry names a task in contributions/tasks.py.
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+# Reviewers' daily digest, at this hour (TIME_ZONE); expired review claims swept every 10 minutes.
+REVIEWER_DIGEST_HOUR = env.int("REVIEWER_DIGEST_HOUR", default=7)
+CELERY_BEAT_SCHEDULE["send-reviewer-digests"] = {
+    "task": "contributions.tasks.send_reviewer_digests",
+    "schedule": crontab(hour=REVIEWER_DIGEST_HOUR, minute=0),
+}
+CELERY_BEAT_SCHEDULE["release-expired-review-claims"] = {
+    "task": "contributions.tasks.release_expired_review_claims",
+    "schedule": crontab(minute="*/10"),
+}
 
 # --- E-mail -----------------------------------------------------------------------------------
 if env.str("EMAIL_URL", default=""):
@@ -223,6 +243,31 @@ GITHUB_BOT_NAME = env.str("GITHUB_BOT_NAME", default="cephportal bot")
 GITHUB_BOT_EMAIL = env.str("GITHUB_BOT_EMAIL", default="cephportal-bot@users.noreply.github.com")
 # Two secrets may be valid at once while one is being rotated.
 GITHUB_WEBHOOK_SECRETS = env.list("GITHUB_WEBHOOK_SECRETS", default=[])
+# GitHub logins asked to review every pull request (skipped in fork mode: it needs rights upstream).
+GITHUB_PR_REVIEWERS = env.list("GITHUB_PR_REVIEWERS", default=[])
+# The GitHub client (contributions/forge): timeouts, pacing, retries and the secondary-limit budget.
+GITHUB_TIMEOUT = env.int("GITHUB_TIMEOUT", default=15)
+GITHUB_SECONDS_BETWEEN_REQUESTS = env.float("GITHUB_SECONDS_BETWEEN_REQUESTS", default=0.25)
+GITHUB_SECONDS_BETWEEN_WRITES = env.float("GITHUB_SECONDS_BETWEEN_WRITES", default=1.0)
+GITHUB_RETRY_TOTAL = env.int("GITHUB_RETRY_TOTAL", default=2)
+GITHUB_MAX_RATE_LIMIT_WAIT = env.float("GITHUB_MAX_RATE_LIMIT_WAIT", default=2.0)
+GITHUB_CONTENT_LIMITS = env.str("GITHUB_CONTENT_LIMITS", default="80/60,500/3600")
+GITHUB_CONTENT_MARGIN_SECONDS = env.float("GITHUB_CONTENT_MARGIN_SECONDS", default=2.0)
+GITHUB_MAX_PACING_WAIT = env.float("GITHUB_MAX_PACING_WAIT", default=5.0)
+# The pull-request pipeline's periodic work (seconds), and when an approved entry counts as stuck.
+RECONCILE_INTERVAL_SECONDS = env.int("RECONCILE_INTERVAL_SECONDS", default=300)
+TAXONOMY_SYNC_INTERVAL_SECONDS = env.int("TAXONOMY_SYNC_INTERVAL_SECONDS", default=900)
+PIPELINE_STUCK_AFTER_SECONDS = env.int("PIPELINE_STUCK_AFTER_SECONDS", default=4000)
+# First wait (seconds) before a pipeline task retries after a transient error; it doubles each time.
+PIPELINE_RETRY_BASE_SECONDS = env.float("PIPELINE_RETRY_BASE_SECONDS", default=5.0)
+CELERY_BEAT_SCHEDULE["reconcile-pull-requests"] = {
+    "task": "contributions.tasks.reconcile_pull_requests",
+    "schedule": float(RECONCILE_INTERVAL_SECONDS),
+}
+CELERY_BEAT_SCHEDULE["sync-taxonomy-tree"] = {
+    "task": "contributions.tasks.sync_taxonomy_tree",
+    "schedule": float(TAXONOMY_SYNC_INTERVAL_SECONDS),
+}
 
 # --- Contribution rules -----------------------------------------------------------------------
 REQUIRED_APPROVALS = env.int("REQUIRED_APPROVALS", default=1)

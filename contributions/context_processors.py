@@ -16,6 +16,7 @@ NAV_ITEMS: list[tuple[str, str, Callable]] = [
     ("New entry", "contribution-new", lambda user: True),
     ("Review queue", "review-queue", roles.is_reviewer),
     ("Dashboard", "admin-dashboard", roles.is_admin),
+    ("People", "leaderboard", lambda user: True),
     ("Notifications", "notifications", lambda user: True),
     ("Profile", "profile", lambda user: True),
 ]
@@ -30,7 +31,17 @@ def _nav(request: HttpRequest) -> list[dict]:
             items.append({"label": label, "url": reverse(url_name), "name": url_name})
         except NoReverseMatch:
             continue
+    for item in items:
+        if item["name"] == "notifications":
+            item["badge"] = _unread_notifications(request.user)
     return items
+
+
+def _unread_notifications(user) -> int:
+    """The unread count shown on the Notifications link: one COUNT query per page."""
+    from .selectors.notifications import unread_count
+
+    return unread_count(user=user)
 
 
 def portal(request: HttpRequest) -> dict:

@@ -333,6 +333,9 @@ class PullRequest(models.Model):
     state = models.CharField(max_length=16, choices=State.choices, default=State.OPEN)
     merged_at = models.DateTimeField(null=True, blank=True)
     etag = models.CharField(max_length=200, blank=True)
+    # ETags of its reviews and comments, so a reconcile asks "anything new?" for free.
+    reviews_etag = models.CharField(max_length=200, blank=True)
+    comments_etag = models.CharField(max_length=200, blank=True)
     last_synced_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

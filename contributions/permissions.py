@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Q
 
 from . import roles, workflow
 from .models import Contribution, ReviewerScope
@@ -25,6 +26,15 @@ def path_in_scopes(path: str, scopes: list[str]) -> bool:
         return True
     path = path.strip("/")
     return any(path == s.strip("/") or path.startswith(s.strip("/") + "/") for s in scopes)
+
+
+def path_scope_q(scopes: list[str], field: str = "taxonomy_path") -> Q:
+    """The ORM filter matching `path_in_scopes`: whole segments under any prefix (none: all)."""
+    query = Q()
+    for scope in scopes:
+        prefix = scope.strip("/")
+        query |= Q(**{field: prefix}) | Q(**{f"{field}__startswith": prefix + "/"})
+    return query
 
 
 def can_view(user: AbstractBaseUser, contribution: Contribution) -> bool:
@@ -63,3 +73,18 @@ def can_review(user: AbstractBaseUser, contribution: Contribution) -> bool:
             or path_in_scopes(contribution.taxonomy_path, reviewer_scopes(user))
         )
     )
+
+
+def can_comment(user: AbstractBaseUser, contribution: Contribution) -> bool:
+    """Whoever may see a submitted entry may talk about it: its author and its reviewers."""
+    return contribution.current_revision_id is not None and can_view(user, contribution)
+
+
+def can_assign_reviews(user: AbstractBaseUser) -> bool:
+    """Admins hand entries to reviewers and manage reviewers' scopes."""
+    return roles.is_admin(user)
+
+
+def can_manage(user: AbstractBaseUser, contribution: Contribution) -> bool:
+    """The author's own pages and API: read the draft, submit, withdraw, duplicate."""
+    return user.is_authenticated and contribution.author_id == user.pk

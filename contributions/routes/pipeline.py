@@ -1,3 +1,9 @@
 """Routes of the pipeline area."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from contributions.views import webhooks
+
+urlpatterns: list = [
+    path("github/webhook/", webhooks.github_webhook, name="github-webhook"),
+]

@@ -14,6 +14,7 @@ KINDS: dict[str, str] = {
     "comment": "Someone commented on one of my entries",
     "pull_request": "The pull request of one of my entries changed",
     "digest": "Daily digest of entries waiting in my review scope (reviewers)",
+    "review_assigned": "An admin asked me to review an entry (reviewers)",
 }
 
 

@@ -4,7 +4,27 @@ Every task is safe to run twice. Task names are explicit (`contributions.tasks.<
 that moving a task between modules never orphans messages already queued.
 """
 
+from .contributor import validate_contribution
 from .health import ping
 from .notifications import send_notification_email
+from .pipeline import (
+    open_pull_request,
+    process_github_webhook,
+    reconcile_pull_requests,
+    sync_pull_request,
+    sync_taxonomy_tree,
+)
+from .review import release_expired_review_claims, send_reviewer_digests
 
-__all__ = ["ping", "send_notification_email"]
+__all__ = [
+    "open_pull_request",
+    "ping",
+    "process_github_webhook",
+    "reconcile_pull_requests",
+    "release_expired_review_claims",
+    "send_notification_email",
+    "send_reviewer_digests",
+    "sync_pull_request",
+    "sync_taxonomy_tree",
+    "validate_contribution",
+]

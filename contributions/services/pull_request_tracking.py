@@ -1,0 +1,287 @@
+"""Following pull requests to the end: webhooks, the periodic reconcile, maintainers' feedback.
+
+GitHub neither guarantees webhook order nor redelivers lost ones, so a webhook only says "look
+at pull request N again": the state always comes from reading the pull request (conditionally,
+with its stored ETag), in one code path shared with the reconcile. Reviews and comments carried
+by a webhook are stored straight away; the reconcile fetches any it missed.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from contributions.forge import Feedback, FeedbackPage, PullRequestInfo, get_forge
+from contributions.forge.webhooks import WebhookEvent
+from contributions.models import (
+    Comment,
+    Contribution,
+    ContributionEvent,
+    PullRequest,
+    TaskFailure,
+    WebhookDelivery,
+)
+from contributions.workflow import Status
+
+from .core import event_record, lock_contribution
+from .notifications import notify
+from .pipeline import OPEN_TASK, entry_path, follow_remote_state
+
+logger = logging.getLogger(__name__)
+
+# Closed pull requests are still read this long after closing, in case they are reopened.
+REOPEN_WATCH = timedelta(days=30)
+_REVIEW_WORDS = {
+    "CHANGES_REQUESTED": "requested changes",
+    "APPROVED": "approved",
+    "COMMENTED": "commented",
+}
+
+
+# --- State ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def pull_request_apply(*, pull_request_id: int, info: PullRequestInfo | None) -> list[str]:
+    """Store what GitHub says about a pull request (None: not modified) and follow it."""
+    contribution_id = (
+        PullRequest.objects.filter(pk=pull_request_id).values_list("contribution_id", flat=True)
+    ).first()
+    if contribution_id is None:
+        return []
+    # Locks in a fixed order: the contribution, then its pull request.
+    contribution = lock_contribution(contribution_id)
+    pull = PullRequest.objects.select_for_update().get(pk=pull_request_id)
+    pull.last_synced_at = timezone.now()
+    if info is None:
+        pull.save(update_fields=["last_synced_at", "updated_at"])
+        return []
+    before = pull.state
+    pull.state = info.state
+    pull.merged_at = info.merged_at
+    pull.head_sha = info.head_sha or pull.head_sha
+    pull.etag = info.etag
+    pull.save(
+        update_fields=["state", "merged_at", "head_sha", "etag", "last_synced_at", "updated_at"]
+    )
+    if before != pull.state:
+        event_record(
+            contribution=contribution,
+            actor=None,
+            event="pull_request_state",
+            data={"number": pull.number, "from": before, "to": pull.state},
+        )
+    words = {"open": "reopened", "closed": "closed", "merged": "merged"}
+    return follow_remote_state(
+        contribution=contribution,
+        pull=pull,
+        state=pull.state,
+        note=f"Pull request #{pull.number} {words.get(pull.state, pull.state)} on GitHub.",
+    )
+
+
+def pull_request_sync(*, pull_request_id: int) -> list[str]:
+    """Read one pull request from GitHub (conditionally) and its new feedback; apply both."""
+    pull = PullRequest.objects.filter(pk=pull_request_id).first()
+    if pull is None:
+        return []
+    forge = get_forge()
+    info = forge.get_pull_request(repo=pull.repo, number=pull.number, etag=pull.etag)
+    moved = pull_request_apply(pull_request_id=pull.pk, info=info)
+    if pull.state == PullRequest.State.OPEN or info is not None:
+        reviews = forge.list_reviews(repo=pull.repo, number=pull.number, etag=pull.reviews_etag)
+        comments = forge.list_comments(repo=pull.repo, number=pull.number, etag=pull.comments_etag)
+        feedback_store_pages(pull_request_id=pull.pk, reviews=reviews, comments=comments)
+    return moved
+
+
+# --- Feedback -----------------------------------------------------------------------------------
+
+
+def _worth_showing(item: Feedback) -> bool:
+    if item.author_is_bot:
+        return False
+    if item.kind == "review":
+        # An empty "commented" review only wraps inline comments; a dismissed one was withdrawn.
+        if item.state in ("CHANGES_REQUESTED", "APPROVED"):
+            return True
+        return item.state == "COMMENTED" and bool(item.body.strip())
+    return bool(item.body.strip())
+
+
+def _comment_text(item: Feedback) -> str:
+    if item.kind == "review":
+        heading = f"On GitHub, {item.author} {_REVIEW_WORDS.get(item.state, 'reviewed')}"
+    else:
+        heading = f"On GitHub, {item.author} commented"
+    body = item.body.strip()
+    return f"{heading}:\n\n{body}" if body else f"{heading}."
+
+
+def feedback_store(*, pull_request_id: int, items: Iterable[Feedback]) -> int:
+    """Show maintainers' reviews and comments on the entry, once each; returns how many are new."""
+    pull = PullRequest.objects.select_related("contribution__author").filter(pk=pull_request_id)
+    pull = pull.first()
+    if pull is None:
+        return 0
+    contribution = pull.contribution
+    wanted = [item for item in items if _worth_showing(item)]
+    known = set(
+        Comment.objects.filter(
+            contribution=contribution, external_id__in=[i.external_id for i in wanted]
+        ).values_list("external_id", flat=True)
+    )
+    added = 0
+    for item in wanted:
+        if item.external_id in known:
+            continue
+        try:
+            with transaction.atomic():
+                Comment.objects.create(
+                    contribution=contribution,
+                    revision_id=pull.revision_id,
+                    external_author=item.author[:100],
+                    external_id=item.external_id,
+                    body=_comment_text(item),
+                )
+                event_record(
+                    contribution=contribution,
+                    actor=None,
+                    event="github_feedback",
+                    data={
+                        "external_id": item.external_id,
+                        "author": item.author,
+                        "kind": item.kind,
+                    },
+                )
+                notify(
+                    recipient=contribution.author,
+                    kind="comment",
+                    message=f"{item.author} left feedback on the pull request of "
+                    f"“{contribution.summary}” on GitHub.",
+                    contribution=contribution,
+                    url=entry_path(contribution.pk),
+                    dedupe_key=f"github-{pull.repo}-{item.external_id}",
+                )
+        except IntegrityError:
+            continue  # stored meanwhile by a webhook or another reconcile
+        added += 1
+    return added
+
+
+def feedback_store_pages(
+    *, pull_request_id: int, reviews: FeedbackPage, comments: FeedbackPage
+) -> int:
+    """Store fetched reviews and comments, and remember their ETags for the next reconcile."""
+    added = feedback_store(pull_request_id=pull_request_id, items=[*reviews.items, *comments.items])
+    PullRequest.objects.filter(pk=pull_request_id).update(
+        reviews_etag=reviews.etag, comments_etag=comments.etag
+    )
+    return added
+
+
+# --- Webhooks -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def webhook_receive(*, delivery_id: str, event: WebhookEvent) -> bool:
+    """Record a delivery once and queue its handling; False for a redelivery already seen."""
+    from contributions.tasks.pipeline import process_github_webhook
+
+    try:
+        with transaction.atomic():
+            WebhookDelivery.objects.create(
+                delivery_id=delivery_id[:100],
+                event=event.event[:60],
+                action=event.action[:60],
+                repo=event.repo[:200],
+                pr_number=event.pr_number,
+            )
+    except IntegrityError:
+        return False
+    feedback = event.feedback.__dict__ if event.feedback is not None else None
+    transaction.on_commit(lambda: process_github_webhook.delay(delivery_id[:100], feedback))
+    return True
+
+
+def webhook_process(*, delivery_id: str, feedback: dict[str, Any] | None = None) -> str:
+    """Act on a recorded delivery: store its feedback, re-read its pull request."""
+    delivery = WebhookDelivery.objects.filter(delivery_id=delivery_id).first()
+    if delivery is None:
+        return "unknown delivery"
+    if delivery.processed_at is not None:
+        return delivery.outcome or "already processed"
+    pull = PullRequest.objects.filter(repo=delivery.repo, number=delivery.pr_number).first()
+    if pull is None:
+        outcome = "not a pull request of the portal"
+    elif feedback is not None:
+        added = feedback_store(pull_request_id=pull.pk, items=[Feedback(**feedback)])
+        outcome = f"feedback stored ({added} new)"
+    elif delivery.event == "pull_request":
+        moved = pull_request_sync(pull_request_id=pull.pk)
+        outcome = (
+            f"pull request read; moved to {', '.join(moved)}" if moved else "pull request read"
+        )
+    else:
+        outcome = "nothing to do"
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(
+        processed_at=timezone.now(), outcome=outcome[:200]
+    )
+    return outcome
+
+
+# --- The reconcile ----------------------------------------------------------------------------
+
+
+def pull_requests_to_reconcile() -> list[int]:
+    """Open pull requests, and recently closed ones (they may be reopened)."""
+    recent = timezone.now() - REOPEN_WATCH
+    return list(
+        PullRequest.objects.filter(
+            Q(state=PullRequest.State.OPEN)
+            | Q(state=PullRequest.State.CLOSED, updated_at__gte=recent)
+        )
+        .order_by("last_synced_at", "pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def stuck_contributions() -> list[int]:
+    """Approved entries with no pull request long after hand-over, and no failure on record.
+
+    Their task was lost (a broker without redelivery, a purge): hand them over again.
+    """
+    before = timezone.now() - timedelta(seconds=settings.PIPELINE_STUCK_AFTER_SECONDS)
+    failed = TaskFailure.objects.filter(task_name=OPEN_TASK, resolved_at__isnull=True).values(
+        "contribution_id"
+    )
+    # Handed over again recently: that task may still be waiting for GitHub's limits.
+    requeued = ContributionEvent.objects.filter(
+        event="pipeline_requeued", created_at__gt=before
+    ).values("contribution_id")
+    return list(
+        Contribution.objects.filter(status=Status.APPROVED, handed_over_at__lte=before)
+        .exclude(pk__in=failed)
+        .exclude(pk__in=requeued)
+        .values_list("pk", flat=True)
+    )
+
+
+@transaction.atomic
+def contribution_hand_over_again(*, contribution_id: int) -> bool:
+    """Queue the pull-request task again for an approved entry (the reconcile's safety net)."""
+    from contributions.tasks.pipeline import open_pull_request
+
+    contribution = lock_contribution(contribution_id)
+    if contribution.status != Status.APPROVED:
+        return False
+    event_record(contribution=contribution, actor=None, event="pipeline_requeued")
+    transaction.on_commit(lambda: open_pull_request.delay(contribution_id))
+    return True

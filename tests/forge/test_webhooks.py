@@ -1,0 +1,69 @@
+"""Webhook signatures and payloads."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from contributions.forge.webhooks import read_event, signature_valid
+
+PAYLOADS = Path(__file__).parent / "payloads"
+# GitHub's documented test values ("Validating webhook deliveries").
+SECRET = "It's a Secret to Everybody"
+BODY = b"Hello, World!"
+SIGNATURE = "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17"
+
+
+def test_githubs_test_vector_is_valid():
+    # given GitHub's example / then the signature is accepted
+    assert signature_valid(BODY, SIGNATURE, [SECRET])
+
+
+def test_any_of_two_rotating_secrets_is_accepted():
+    # given the new secret first and the old one second / then the old signature still passes
+    assert signature_valid(BODY, SIGNATURE, ["the-new-secret", SECRET])
+
+
+def test_a_wrong_secret_a_changed_body_or_no_prefix_is_refused():
+    # given / then
+    assert not signature_valid(BODY, SIGNATURE, ["another secret"])
+    assert not signature_valid(BODY + b" ", SIGNATURE, [SECRET])
+    assert not signature_valid(BODY, SIGNATURE.removeprefix("sha256="), [SECRET])
+    assert not signature_valid(BODY, SIGNATURE, [""])
+
+
+def test_a_review_payload_carries_feedback():
+    # given GitHub's example of a submitted review
+    payload = json.loads((PAYLOADS / "pull_request_review.submitted.json").read_text())
+    # when it is read
+    event = read_event("pull_request_review", payload)
+    # then it names the pull request and the review
+    assert (event.repo, event.pr_number, event.handled) == ("Codertocat/Hello-World", 2, True)
+    assert event.feedback.external_id == "review-237895671"
+    assert (event.feedback.author, event.feedback.state) == ("Codertocat", "COMMENTED")
+
+
+def test_a_closed_pull_request_payload_names_its_pull_request():
+    # given GitHub's example of a closed pull request
+    payload = json.loads((PAYLOADS / "pull_request.closed.json").read_text())
+    # when / then
+    event = read_event("pull_request", payload)
+    assert (event.action, event.pr_number, event.feedback) == ("closed", 2, None)
+
+
+def test_events_the_portal_does_not_use_are_not_handled():
+    # given a push, the portal's own "opened", and a comment on a plain issue
+    push = read_event("push", {"repository": {"full_name": "a/b"}})
+    opened = read_event(
+        "pull_request",
+        {"action": "opened", "number": 1, "repository": {"full_name": "a/b"}},
+    )
+    issue_comment = read_event(
+        "issue_comment",
+        {"action": "created", "repository": {"full_name": "a/b"}, "issue": {"number": 3},
+         "comment": {"id": 1, "body": "hi", "user": {"login": "x"}}},
+    )  # fmt: skip
+    # then none is handled
+    assert not push.handled
+    assert not opened.handled
+    assert not issue_comment.handled
