@@ -12,14 +12,14 @@ from typing import Any
 from django.conf import settings
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
-from rest_framework import serializers, status
-from rest_framework.exceptions import APIException
+from rest_framework import serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from contributions.api.errors import Refused, call_service
 from contributions.models import Contribution, ContributionEvent, KnowledgeDocument
 from contributions.selectors import contributor as selectors
 from contributions.services import contributions as services
@@ -30,32 +30,12 @@ from contributions.services.accounts import (
     profile_give_dco_consent,
     profile_update,
 )
-from contributions.services.core import ConflictError, PermissionDenied, ServiceError
 from contributions.workflow import Status
-
-
-class Refused(APIException):
-    status_code = status.HTTP_400_BAD_REQUEST
-    default_detail = "The request was refused."
-    default_code = "refused"
-
-
-class Conflict(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = "The entry changed since you read it."
-    default_code = "conflict"
 
 
 def _call(function: Any, **kwargs: Any) -> Any:
     """Run a service, turning its refusals into API answers."""
-    try:
-        return function(**kwargs)
-    except ConflictError as error:
-        raise Conflict(str(error)) from error
-    except PermissionDenied as error:
-        raise Http404 from error
-    except ServiceError as error:
-        raise Refused(str(error)) from error
+    return call_service(function, hide_denied=True, **kwargs)
 
 
 def _own(request: Request, contribution_id: int) -> Contribution:

@@ -21,8 +21,6 @@ from drf_spectacular.utils import (
     inline_serializer,
 )
 from rest_framework import serializers, status
-from rest_framework.exceptions import APIException
-from rest_framework.exceptions import PermissionDenied as Forbidden
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
@@ -30,6 +28,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from contributions import permissions, roles
+from contributions.api.errors import Refused, call_service
 from contributions.models import Comment, Contribution, Notification, Review, ReviewClaim
 from contributions.selectors import dashboard as dashboard_selectors
 from contributions.selectors import people as people_selectors
@@ -44,34 +43,14 @@ from contributions.selectors.review import (
     review_queue,
 )
 from contributions.services import admin_ops, reviews
-from contributions.services.core import ConflictError, PermissionDenied, ServiceError
 from contributions.services.notifications import notifications_mark_read
 
 # --- plumbing -------------------------------------------------------------------------------------
 
 
-class Refused(APIException):
-    status_code = status.HTTP_400_BAD_REQUEST
-    default_detail = "The request was refused."
-    default_code = "refused"
-
-
-class Conflict(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = "Someone else changed this entry first."
-    default_code = "conflict"
-
-
 def _call(function: Any, **kwargs: Any) -> Any:
     """Run a service, turning its refusals into API answers."""
-    try:
-        return function(**kwargs)
-    except PermissionDenied as error:
-        raise Forbidden(str(error)) from error
-    except ConflictError as error:
-        raise Conflict(str(error)) from error
-    except ServiceError as error:
-        raise Refused(str(error)) from error
+    return call_service(function, hide_denied=False, **kwargs)
 
 
 class IsReviewer(BasePermission):
