@@ -232,6 +232,11 @@ TAXONOMY_ALLOWED_LICENSES = env.list(
 )
 GITHUB_API_URL = env.str("GITHUB_API_URL", default="https://api.github.com").rstrip("/")
 GITHUB_WEB_URL = env.str("GITHUB_WEB_URL", default="https://github.com").rstrip("/")
+# The https clone address written into knowledge entries (document.repo): anyone must be able
+# to clone it, so the taxonomy rules accept only https.
+KNOWLEDGE_DOCS_REPO_URL = (
+    env.str("KNOWLEDGE_DOCS_REPO_URL", default="") or f"{GITHUB_WEB_URL}/{KNOWLEDGE_DOCS_REPO}"
+).rstrip("/")
 GITHUB_TOKEN = env.str("GITHUB_TOKEN", default="")
 GITHUB_APP_ID = env.str("GITHUB_APP_ID", default="")
 GITHUB_APP_PRIVATE_KEY = env.str("GITHUB_APP_PRIVATE_KEY", default="", multiline=True)

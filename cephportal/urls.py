@@ -1,14 +1,27 @@
 """Top-level URLs: pages, accounts, the REST API and its schema, Django admin."""
 
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from contributions.views import accounts, pages
 
+
+class FaviconRedirect(RedirectView):
+    """Browsers ask for /favicon.ico whatever the page says; send them to the real icon."""
+
+    permanent = True
+
+    def get_redirect_url(self, *args, **kwargs) -> str:
+        return static("favicon.svg")
+
+
 urlpatterns = [
     path("", pages.home, name="home"),
     path("health/", pages.health, name="health"),
+    path("favicon.ico", FaviconRedirect.as_view(), name="favicon"),
     path("accounts/signup/", accounts.signup, name="signup"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/", include("contributions.api.urls")),

@@ -389,9 +389,10 @@ class ProfileForm(forms.Form):
         required=False, label="Show my name among the community's contributors"
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, kinds: dict[str, str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for kind, label in KINDS.items():
+        self.kinds = KINDS if kinds is None else kinds  # the notification kinds offered
+        for kind, label in self.kinds.items():
             self.fields[f"notify_{kind}_portal"] = forms.BooleanField(
                 required=False, label=f"{label}: show in the portal"
             )
@@ -413,7 +414,7 @@ class ProfileForm(forms.Form):
                 self.cleaned_data[f"notify_{kind}_portal"],
                 self.cleaned_data[f"notify_{kind}_email"],
             )
-            for kind in KINDS
+            for kind in self.kinds
         }
 
 

@@ -480,6 +480,7 @@ class WebhookDelivery(models.Model):
 
     class Meta:
         ordering = ["-received_at"]
+        verbose_name_plural = "webhook deliveries"
 
     def __str__(self) -> str:
         return f"{self.event} {self.delivery_id}"
@@ -507,6 +508,9 @@ class ServiceStatus(models.Model):
     key = models.CharField(max_length=100, unique=True)
     data = models.JSONField(default=dict)
     updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "service statuses"
 
     def __str__(self) -> str:
         return self.key

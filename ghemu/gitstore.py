@@ -468,6 +468,10 @@ class GitRepository:
             result.append(FileDiff(path, names.get(code[0], "modified"), added, deleted))
         return result
 
+    def patch(self, base: str, head: str) -> str:
+        """The unified diff from ``base`` to ``head``, as ``git diff`` prints it."""
+        return self._out("diff", "--no-renames", base, head)
+
     def fetch(self, source: GitRepository, src_ref: str, dst_ref: str) -> None:
         """Copy ``src_ref`` of another local repository (with its objects) to ``dst_ref`` here."""
         self.run("fetch", "--quiet", "--no-tags", str(source.path), f"+{src_ref}:{dst_ref}")

@@ -27,6 +27,7 @@ from ghemu.emulator import Emulator
 from ghemu.gitstore import GitError
 from ghemu.limits import CONTENT_CREATING, PrimaryState
 from ghemu.routing import Actor, ApiError, Request, Response, Router
+from ghemu.web import handle_web
 
 logger = logging.getLogger(__name__)
 
@@ -406,6 +407,8 @@ class EmulatorServer:
             return self._git_http(req, parts[0], parts[1].removesuffix(".git"), "/".join(parts[2:]))
         if len(parts) >= 5 and parts[2] == "raw" and req.method == "GET":
             return self._raw(req, parts[0], parts[1], parts[3:])
+        if req.method == "GET" and (page := handle_web(self.emu, parts)) is not None:
+            return page
         return Response(404, {"message": "Not Found"})
 
     def _raw(self, req: Request, owner: str, name: str, rest: list[str]) -> Response:

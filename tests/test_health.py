@@ -65,3 +65,20 @@ def test_health_errors_never_show_credentials(client, monkeypatch):
     assert body["checks"]["broker"]["ok"] is False
     assert "s3cret" not in str(body)
     assert "redis://***@" in body["checks"]["broker"]["error"]
+
+
+@pytest.mark.django_db
+def test_a_browser_gets_the_health_report_as_a_page(client, monkeypatch):
+    monkeypatch.setattr("contributions.health._worker", lambda timeout: "stub worker answered")
+    # when a browser opens the footer's status link
+    page = client.get("/health/", HTTP_ACCEPT="text/html,application/xhtml+xml,*/*;q=0.8")
+    # then it reads a page; monitors still get JSON
+    assert page.status_code == 200
+    assert b"everything works" in page.content
+    assert client.get("/health/?format=json", HTTP_ACCEPT="text/html").json()["ok"] is True
+
+
+def test_favicon_is_served(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("favicon.svg")

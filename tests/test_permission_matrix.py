@@ -116,6 +116,7 @@ TABLE: list[tuple[str, str, str, dict, str]] = [
     # --- public ---------------------------------------------------------------------------------
     ("home", "get", "/", {}, "O O O O O O"),
     ("health", "get", "/health/", {}, "O O O O O O"),
+    ("favicon", "get", "/favicon.ico", {}, "O O O O O O"),
     ("signup", "get", "/accounts/signup/", {}, "O O O O O O"),
     ("login", "get", "/accounts/login/", {}, "O O O O O O"),
     ("logout", "post", "/accounts/logout/", {}, "O O O O O O"),

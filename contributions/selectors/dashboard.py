@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from contributions import roles
+from contributions.event_words import QUIET_EVENTS
 from contributions.models import (
     Contribution,
     ContributionEvent,
@@ -299,7 +300,8 @@ def dashboard_overview(*, now: datetime | None = None) -> Dashboard:
         rate_limit=rate_limit_status(),
         taxonomy_trees=list(TaxonomyTree.objects.defer("folders").order_by("repo")),
         recent_events=list(
-            ContributionEvent.objects.select_related("actor__profile", "contribution")
+            ContributionEvent.objects.exclude(event__in=QUIET_EVENTS)
+            .select_related("actor__profile", "contribution")
             .defer("contribution__draft", "contribution__validation_issues")
             .order_by("-created_at", "-pk")[:10]
         ),

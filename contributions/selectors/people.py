@@ -12,6 +12,7 @@ from django.db.models import Count, Max, Q
 from django.urls import reverse
 
 from contributions import permissions, roles
+from contributions.event_words import QUIET_EVENTS
 from contributions.models import Contribution, ContributionEvent, ContributorProfile, PullRequest
 from contributions.workflow import Status
 
@@ -127,6 +128,7 @@ def contributor_status(
     activity = (
         list(
             ContributionEvent.objects.filter(contribution__in=visible.values("pk"))
+            .exclude(event__in=QUIET_EVENTS)
             .select_related("actor__profile", "contribution")
             .defer("contribution__draft", "contribution__validation_issues")
             .order_by("-created_at", "-pk")[:ACTIVITY_LENGTH]

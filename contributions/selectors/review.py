@@ -19,6 +19,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from contributions import permissions, roles
+from contributions.event_words import QUIET_EVENTS
 from contributions.models import (
     Comment,
     Contribution,
@@ -341,6 +342,7 @@ def review_page(*, contribution: Contribution, base_number: int | None = None) -
     )
     events = list(
         ContributionEvent.objects.filter(contribution=contribution)
+        .exclude(event__in=QUIET_EVENTS)
         .select_related("actor__profile")
         .order_by("-created_at", "-pk")[:TIMELINE_LENGTH]
     )

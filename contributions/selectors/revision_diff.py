@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from contributions.form_words import example_name
+
 # Human labels for the keys of qna.yaml and attribution.txt.
 LABELS: dict[str, str] = {
     "summary": "Summary",
@@ -23,8 +25,8 @@ LABELS: dict[str, str] = {
     "repo": "repository",
     "commit": "commit",
     "patterns": "file patterns",
-    "seed_examples": "Seed example",
-    "questions_and_answers": "Q&A",
+    "seed_examples": "Examples",
+    "questions_and_answers": "Questions",
     "question": "question",
     "answer": "answer",
     "context": "context",
@@ -35,7 +37,7 @@ LABELS: dict[str, str] = {
     "creators": "Creators",
 }
 # Which group of the page a top-level key belongs to.
-GROUPS = {"seed_examples": "Seed examples", "document": "Document"}
+GROUPS = {"seed_examples": "Examples", "document": "Document"}
 _TOKENS = re.compile(r"(\s+)")
 
 
@@ -76,7 +78,29 @@ def _flatten(value: Any, path: tuple[Any, ...], out: dict[tuple[Any, ...], str])
         out[path] = _text(value)
 
 
-def _label(path: tuple[Any, ...]) -> str:
+# Fields inside a seed example, named as the entry form names them (see contributions.form_words).
+SEED_FIELD_LABELS = {"question": "Question", "answer": "Answer", "context": "Context"}
+
+
+def _seed_label(path: tuple[Any, ...], knowledge: bool) -> str:
+    """('seed_examples', 1, 'questions_and_answers', 0, 'answer') -> 'Example 2 · Answer 1'."""
+    words = [example_name(path[1])]
+    rest = path[2:]
+    if rest[:1] == ("questions_and_answers",):
+        number = f" {rest[1] + 1}" if len(rest) > 1 and isinstance(rest[1], int) else ""
+        field = rest[2] if len(rest) > 2 else "question"
+        words.append(f"{SEED_FIELD_LABELS.get(field, 'Question')}{number}")
+    elif rest:
+        if rest[0] == "context" and knowledge:
+            words.append("Passage")
+        else:
+            words.append(SEED_FIELD_LABELS.get(rest[0], str(rest[0]).replace("_", " ")))
+    return " · ".join(words)
+
+
+def _label(path: tuple[Any, ...], knowledge: bool = False) -> str:
+    if len(path) > 1 and path[0] == "seed_examples" and isinstance(path[1], int):
+        return _seed_label(path, knowledge)
     words: list[str] = []
     for part in path:
         if isinstance(part, int):
@@ -103,7 +127,10 @@ def word_segments(old: str, new: str) -> list[tuple[str, str]]:
 
 
 def _changes(
-    group_of: str, old: dict[tuple[Any, ...], str], new: dict[tuple[Any, ...], str]
+    group_of: str,
+    old: dict[tuple[Any, ...], str],
+    new: dict[tuple[Any, ...], str],
+    knowledge: bool = False,
 ) -> list[FieldChange]:
     changes = []
     keys = list(new) + [k for k in old if k not in new]
@@ -117,7 +144,7 @@ def _changes(
         changes.append(
             FieldChange(
                 group=group,
-                label=_label(key),
+                label=_label(key, knowledge),
                 change=kind,
                 old=before or "",
                 new=after or "",
@@ -126,6 +153,16 @@ def _changes(
             )
         )
     return changes
+
+
+def _is_knowledge(content: Any) -> bool:
+    """A knowledge entry names a document and asks questions of passages."""
+    if not isinstance(content, dict):
+        return False
+    seeds = content.get("seed_examples") or []
+    return "document" in content or any(
+        isinstance(seed, dict) and "questions_and_answers" in seed for seed in seeds
+    )
 
 
 def revision_changes(
@@ -144,7 +181,8 @@ def revision_changes(
     content_new: dict[tuple[Any, ...], str] = {}
     _flatten(old.get("content") or {}, (), content_old)
     _flatten(new.get("content") or {}, (), content_new)
-    changes += _changes("", content_old, content_new)
+    knowledge = _is_knowledge(old.get("content")) or _is_knowledge(new.get("content"))
+    changes += _changes("", content_old, content_new, knowledge)
     attribution_old: dict[tuple[Any, ...], str] = {}
     attribution_new: dict[tuple[Any, ...], str] = {}
     _flatten(old.get("attribution") or {}, (), attribution_old)
@@ -168,5 +206,5 @@ def revision_changes(
                 segments=word_segments(old_text, new_text),
             )
         )
-    order = {"Entry": 0, "Document": 1, "Seed examples": 2, "Attribution": 3, "Documents": 4}
+    order = {"Entry": 0, "Document": 1, "Examples": 2, "Attribution": 3, "Documents": 4}
     return sorted(changes, key=lambda c: order.get(c.group, 1))

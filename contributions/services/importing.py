@@ -55,6 +55,23 @@ def contribution_duplicate(*, contribution_id: int, actor: AbstractBaseUser) -> 
     return copy
 
 
+SUMMARY_LENGTH = Contribution._meta.get_field("summary").max_length
+
+
+def summary_from_entry(*, kind: str, entry: dict) -> str:
+    """A summary for an imported entry: its task, or its subject (else the outline's first line)."""
+    if kind == Contribution.Kind.SKILL:
+        text = entry.get("task_description") or ""
+    else:
+        outline = (entry.get("document_outline") or "").splitlines()
+        text = entry.get("domain") or next((line for line in outline if line.strip()), "")
+    text = " ".join(str(text).split())
+    if len(text) <= SUMMARY_LENGTH:
+        return text
+    cut = text[: SUMMARY_LENGTH - 1].rsplit(" ", 1)[0] or text[: SUMMARY_LENGTH - 1]
+    return cut + "…"
+
+
 @transaction.atomic
 def contribution_import(
     *,
@@ -95,7 +112,11 @@ def contribution_import(
                 f"'{Contribution.Kind(imported_kind).label}' and import it again."
             )
         contribution = contribution_create_draft(
-            author=actor, kind=imported_kind, taxonomy_path=taxonomy_path, draft=draft
+            author=actor,
+            kind=imported_kind,
+            taxonomy_path=taxonomy_path,
+            draft=draft,
+            summary=summary_from_entry(kind=imported_kind, entry=draft["entry"]),
         )
         event_record(
             contribution=contribution,
@@ -123,6 +144,8 @@ def contribution_import(
     )
     if taxonomy_path.strip():
         contribution.taxonomy_path = taxonomy_path.strip().strip("/")
+    if not contribution.summary.strip():
+        contribution.summary = summary_from_entry(kind=contribution.kind, entry=draft["entry"])
     contribution.draft_version += 1
     contribution.draft_saved_at = timezone.now()
     _record_validation(contribution)

@@ -215,7 +215,7 @@ def pull_request_body(plan: PullRequestPlan, report: Report, docs_commit_sha: st
         f"- Approved by: {', '.join(plan.reviewer_names) or 'the portal reviewers'}",
     ]
     if docs_commit_sha:
-        docs_url = f"{settings.GITHUB_WEB_URL}/{settings.KNOWLEDGE_DOCS_REPO}"
+        docs_url = f"{settings.GITHUB_WEB_URL}/{settings.KNOWLEDGE_DOCS_REPO}"  # a browsable page
         lines.append(
             f"- Documents: [{settings.KNOWLEDGE_DOCS_REPO}@{docs_commit_sha[:12]}]"
             f"({docs_url}/tree/{docs_commit_sha})"

@@ -116,6 +116,33 @@ def _worth_showing(item: Feedback) -> bool:
     return bool(item.body.strip())
 
 
+# How long a feedback excerpt in a notification may be, in characters.
+FEEDBACK_EXCERPT_LENGTH = 160
+
+
+def feedback_excerpt(body: str, limit: int = FEEDBACK_EXCERPT_LENGTH) -> str:
+    """A review or comment body on one line, cut at a word near `limit` with an ellipsis."""
+    text = " ".join(body.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut[limit // 2 :]:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" .,;:") + "…"
+
+
+def feedback_message(item: Feedback, summary: str) -> str:
+    """The author's notification about a maintainer's review or comment: who, what, an excerpt."""
+    did = "commented on"
+    if item.kind == "review":
+        did = {"CHANGES_REQUESTED": "requested changes on", "APPROVED": "approved"}.get(
+            item.state, "commented on" if item.state == "COMMENTED" else "reviewed"
+        )
+    text = f"{item.author} {did} the pull request of “{summary}” on GitHub"
+    excerpt = feedback_excerpt(item.body)
+    return f"{text}: “{excerpt}”" if excerpt else f"{text}."
+
+
 def _comment_text(item: Feedback) -> str:
     if item.kind == "review":
         heading = f"On GitHub, {item.author} {_REVIEW_WORDS.get(item.state, 'reviewed')}"
@@ -164,8 +191,7 @@ def feedback_store(*, pull_request_id: int, items: Iterable[Feedback]) -> int:
                 notify(
                     recipient=contribution.author,
                     kind="comment",
-                    message=f"{item.author} left feedback on the pull request of "
-                    f"“{contribution.summary}” on GitHub.",
+                    message=feedback_message(item, contribution.summary),
                     contribution=contribution,
                     url=entry_path(contribution.pk),
                     dedupe_key=f"github-{pull.repo}-{item.external_id}",

@@ -19,6 +19,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from contributions import permissions, roles
+from contributions.form_words import example_name
 from contributions.models import Comment, Contribution, Review, ReviewClaim
 from contributions.workflow import AWAITING_REVIEW, Status
 
@@ -306,7 +307,7 @@ def review_comment(
     if len(body) > MAX_COMMENT_CHARS:
         raise ServiceError(f"Keep a comment under {MAX_COMMENT_CHARS:,} characters.")
     if seed_index is not None and not 0 <= seed_index < _seed_count(contribution):
-        raise ServiceError("That seed example does not exist in the current revision.")
+        raise ServiceError("That example does not exist in the current revision.")
     comment = Comment.objects.create(
         contribution=contribution,
         revision=contribution.current_revision,
@@ -320,7 +321,7 @@ def review_comment(
         event="comment_added",
         data={"comment": comment.pk, "seed_index": seed_index},
     )
-    where = f"seed example {seed_index + 1} of " if seed_index is not None else ""
+    where = f"{example_name(seed_index).lower()} of " if seed_index is not None else ""
     message = f"{_name(author)} commented on {where}“{contribution.summary}”: {body[:140]}"
     for recipient in _comment_recipients(contribution, author):
         to_author = recipient.pk == contribution.author_id

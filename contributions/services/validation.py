@@ -53,6 +53,7 @@ DOCUMENT_COMMIT_PLACEHOLDER = "0" * 40
 # Rules this module adds to the engine's (they need the documents or the taxonomy tree).
 PORTAL_RULES: dict[str, str] = {
     "path.missing": "the entry has no place in the taxonomy yet",
+    "summary.missing": "the entry has no summary, which reviewers and the pull request show",
     "path.has-entry": "the chosen folder already holds an entry, which this one would replace",
     "document.missing": "a knowledge entry needs at least one document",
     "document.context-not-found": "a context does not appear in the documents",
@@ -69,8 +70,8 @@ def policy() -> TaxonomyPolicy:
 
 
 def docs_repo_url() -> str:
-    """The https address of the repository that holds knowledge documents."""
-    return f"{settings.GITHUB_WEB_URL}/{settings.KNOWLEDGE_DOCS_REPO}"
+    """The https address of the repository that holds knowledge documents (document.repo)."""
+    return settings.KNOWLEDGE_DOCS_REPO_URL
 
 
 def document_path(taxonomy_path: str, filename: str) -> str:
@@ -196,6 +197,7 @@ class _Material:
     entry: Mapping[str, Any]
     attribution: Mapping[str, Any]
     documents: tuple[tuple[str, str], ...]  # (filename, content)
+    summary: str = ""
 
 
 def _material(source: Contribution | Revision) -> _Material:
@@ -207,6 +209,7 @@ def _material(source: Contribution | Revision) -> _Material:
             entry=source.content,
             attribution=source.attribution,
             documents=tuple((d.filename, d.content) for d in documents),
+            summary=source.summary,
         )
     draft = source.draft or {}
     documents = (
@@ -220,6 +223,7 @@ def _material(source: Contribution | Revision) -> _Material:
         entry=draft.get("entry") or {},
         attribution=draft.get("attribution") or {},
         documents=tuple((d.filename, d.content) for d in documents),
+        summary=source.summary,
     )
 
 
@@ -323,6 +327,16 @@ def _is_generated_document_issue(issue: Issue) -> bool:
 
 def _validate_material(material: _Material, tree_folders: Mapping[str, Any] | None) -> Report:
     extra: list[Issue] = _path_issues(material, tree_folders)
+    if not material.summary.strip():
+        extra.insert(
+            0,
+            _portal_issue(
+                Severity.ERROR,
+                "summary.missing",
+                "Give your entry a short summary: reviewers see it in their list.",
+                field="summary",
+            ),
+        )
     path = material.taxonomy_path.strip("/") or root_for(material.kind)
     report = validate_entry(
         _engine_entry(material, None),

@@ -9,43 +9,36 @@ from django import template
 from django.utils import timezone
 from django.utils.timesince import timesince
 
+from contributions.event_words import event_did, event_happened
+from contributions.event_words import event_sentence as sentence_of_event
+from contributions.form_words import plain_words
 from contributions.models import ContributorProfile
 
 register = template.Library()
 
-# How the audit log's event names read on a page.
-EVENT_LABELS: dict[str, str] = {
-    "draft_created": "started a draft",
-    "draft_saved": "saved the draft",
-    "submitted": "submitted the entry",
-    "resubmitted": "submitted a new revision",
-    "review_started": "started reviewing",
-    "review_claimed": "claimed the review",
-    "review_assigned": "assigned the review",
-    "review_released": "released the review",
-    "approval_recorded": "approved (more approvals needed)",
-    "approved": "approved the entry",
-    "approvals_cleared": "cleared earlier approvals (new revision)",
-    "changes_requested": "asked for changes",
-    "rejected": "rejected the entry",
-    "withdrawn": "withdrew the entry",
-    "restored": "restored the entry as a draft",
-    "comment_added": "commented",
-    "validated": "ran the checks",
-    "pr_opened": "opened the pull request",
-    "pr_merged": "merged the pull request",
-    "pr_closed": "closed the pull request",
-    "pr_reopened": "reopened the pull request",
-    "task_retried": "retried a failed task",
-    "task_failure_resolved": "marked a failed task resolved",
-    "reviewer_scope_added": "added a reviewer scope",
-    "reviewer_scope_removed": "removed a reviewer scope",
-}
-
 
 @register.filter
 def event_label(name: str) -> str:
-    return EVENT_LABELS.get(name, str(name).replace("_", " "))
+    """What the actor did, to follow their name (see contributions.event_words)."""
+    return event_did(name)
+
+
+@register.filter(name="event_happened")
+def event_happened_filter(name: str) -> str:
+    """An event name as a sentence on its own: 'Review started'."""
+    return event_happened(name)
+
+
+@register.filter
+def event_sentence(event) -> str:
+    """An event as a sentence, using its data: 'Pull request #4 closed on GitHub'."""
+    return sentence_of_event(event)
+
+
+@register.filter
+def from_github(feedback) -> list:
+    """The maintainers' reviews and comments from GitHub among an entry's feedback."""
+    return [item for item in feedback or [] if getattr(item, "on_github", False)]
 
 
 @register.filter
@@ -96,20 +89,26 @@ def lookup(mapping, key):
 
 @register.filter
 def issue_where(location) -> str:
-    """A validation issue's location as words: 'seed example 2, Q&A 1, answer (line 40)'."""
+    """A validation issue's location in the form's words: 'example 2, question 1, answer'."""
     if not isinstance(location, dict):
         return ""
     parts = []
     if location.get("seed") is not None:
-        parts.append(f"seed example {location['seed']}")
+        parts.append(f"example {location['seed']}")
     if location.get("qa") is not None:
-        parts.append(f"Q&A {location['qa']}")
+        parts.append(f"question {location['qa']}")
     if location.get("field"):
         parts.append(str(location["field"]).replace("_", " "))
     text = ", ".join(parts)
     if location.get("line") is not None:
         text = f"{text} (line {location['line']})" if text else f"line {location['line']}"
     return text
+
+
+@register.filter(name="plain_words")
+def plain_words_filter(text: str) -> str:
+    """A check's message with the form's words: 'example 2' rather than 'seed example 2'."""
+    return plain_words(str(text))
 
 
 @register.filter

@@ -11,11 +11,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from contributions import permissions
+from contributions.event_words import QUIET_EVENTS, event_happened, event_sentence
 from contributions.forms_contributor import EditorData, ImportForm, NewEntryForm, SubmitForm
 from contributions.models import Contribution
 from contributions.selectors import contributor as selectors
 from contributions.services import contributions as services
-from contributions.services import importing
+from contributions.services import importing, validation
 from contributions.services.accounts import (
     DCO_TEXT,
     profile_get_or_create,
@@ -24,34 +25,12 @@ from contributions.services.accounts import (
 from contributions.services.core import ConflictError, ServiceError
 from contributions.workflow import STATUS_LABELS, Status
 
-from .contributor_editor import _own, editor_context
-
-EVENT_TEXT = {
-    "draft_created": "Started the draft",
-    "imported": "Filled from a qna.yaml file",
-    "duplicated": "Created as a copy of another entry",
-    "document_uploaded": "Added a document",
-    "document_written": "Wrote a document",
-    "document_changed": "Changed a document",
-    "document_removed": "Removed a document",
-    "submitted": "Submitted for review",
-    "resubmitted": "Submitted again after changes",
-    "withdrawn": "Withdrawn",
-    "restored": "Brought back as a draft",
-    "review_started": "A reviewer started reviewing",
-    "review_released": "The reviewer put it back in the queue",
-    "approved": "Approved",
-    "changes_requested": "Changes requested",
-    "rejected": "Rejected",
-    "pr_opened": "Pull request opened",
-    "pr_merged": "Merged into the taxonomy",
-    "pr_closed": "Pull request closed",
-    "pr_reopened": "Pull request reopened",
-}
+from .contributor_editor import _own, editor_context, editor_view
 
 
-def event_text(event: str) -> str:
-    return EVENT_TEXT.get(event, event.replace("_", " ").capitalize())
+def event_text(event) -> str:
+    """One line of the entry's history, in the words the rest of the portal uses."""
+    return event_sentence(event) if event.actor_id is None else event_happened(event.event)
 
 
 @login_required
@@ -114,8 +93,9 @@ def detail(request: HttpRequest, contribution_id: int) -> HttpResponse:
     """The author's view of one entry: status, feedback, pull request, history."""
     contribution = _own(request, contribution_id)
     timeline = [
-        {"event": e, "text": event_text(e.event)}
+        {"event": e, "text": event_text(e)}
         for e in selectors.contribution_timeline(contribution=contribution)
+        if e.event not in QUIET_EVENTS
     ]
     revision = contribution.current_revision
     profile = profile_get_or_create(user=request.user)
@@ -139,6 +119,24 @@ def detail(request: HttpRequest, contribution_id: int) -> HttpResponse:
             "profile": profile,
             "dco_text": DCO_TEXT,
         },
+    )
+
+
+def _refusal_in_checks_words(contribution: Contribution, refusal: str) -> str:
+    """A refusal for failed checks, counted as the Checks panel counts (one set of numbers)."""
+    contribution.refresh_from_db()
+    # The refused submit rolled its checks back; run them again (nothing is saved).
+    report = validation.report_for(contribution)
+    for name, value in validation.validation_fields(report).items():
+        setattr(contribution, name, value)
+    if contribution.validation_state != Contribution.Validation.FAILED:
+        return refusal
+    checks = editor_view(contribution).checks
+    if not checks.count_text:
+        return refusal
+    return (
+        f"Not submitted yet: {checks.count_text}. Each one is marked at its field and listed "
+        "under Checks."
     )
 
 
@@ -177,10 +175,11 @@ def submit(request: HttpRequest, contribution_id: int) -> HttpResponse:
             contribution_id=contribution.pk, actor=request.user, note=data.get("note", "")
         )
     except ServiceError as error:
-        messages.error(request, str(error))
         if permissions.can_edit(request.user, contribution):
+            messages.error(request, _refusal_in_checks_words(contribution, str(error)))
             url = reverse("contribution-edit", kwargs={"contribution_id": contribution.pk})
             return redirect(f"{url}#submit")
+        messages.error(request, str(error))
         return redirect("contribution-detail", contribution_id=contribution.pk)
     messages.success(
         request,

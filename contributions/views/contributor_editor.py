@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -49,9 +50,11 @@ SKILL = Contribution.Kind.SKILL
 KNOWLEDGE = Contribution.Kind.KNOWLEDGE
 # Findings that only mean "not filled in yet": shown as a to-do, not as a mistake.
 EMPTY_FIELD_RULES = validation.TODO_RULES | {"attribution.field-missing"}
-TODO_RULES = EMPTY_FIELD_RULES | {"path.missing", "document.missing"}
+TODO_RULES = EMPTY_FIELD_RULES | {"path.missing", "document.missing", "summary.missing"}
 # The engine speaks the taxonomy's language; the form calls things by the names it shows.
 _PLAIN_WORDS = (("seed example", "example"), ("Q&A", "question"))
+# A knowledge example's context is the "passage" in the form (a skill's stays "context").
+_CONTEXT = re.compile(r"\b[Cc]ontext(?=s?\b)")
 
 
 # --- Access ---
@@ -205,7 +208,7 @@ _PLACE_NAMES = {
 }
 
 
-def _place(slot: str) -> str:
+def _place(slot: str, kind: str = SKILL) -> str:
     """A person's words for where an issue is: 'Example 2, question 1, answer'."""
     if slot in _PLACE_NAMES:
         return _PLACE_NAMES[slot]
@@ -220,19 +223,23 @@ def _place(slot: str) -> str:
             words.append(f"{name} {rest[1]}")
         elif rest == ["qas"]:
             words.append("questions")
+        elif rest == ["context"] and kind == KNOWLEDGE:
+            words.append("passage")  # the knowledge form calls it so
         elif rest:
             words.append(rest[0])
         return ", ".join(words)
     return ""
 
 
-def _issue_view(issue: dict[str, Any], slot: str) -> dict[str, Any]:
+def _issue_view(issue: dict[str, Any], slot: str, kind: str = SKILL) -> dict[str, Any]:
     level = issue.get("severity", "error")
     if issue.get("rule") in TODO_RULES:
         level = "todo"
     message = issue.get("message", "")
     for jargon, plain in _PLAIN_WORDS:
         message = message.replace(jargon, plain)
+    if kind == KNOWLEDGE:
+        message = _CONTEXT.sub(lambda m: "Passage" if m[0][0] == "C" else "passage", message)
     if issue.get("rule") in EMPTY_FIELD_RULES:
         message = "Still empty: fill this in before you submit."
     elif issue.get("rule") == "schema.min-items" and slot in ("seeds", "documents"):
@@ -247,7 +254,7 @@ def _issue_view(issue: dict[str, Any], slot: str) -> dict[str, Any]:
         "rule": issue.get("rule", ""),
         "slot": slot,
         "anchor": _anchor(slot) if slot != "general" else "",
-        "place": _place(slot),
+        "place": _place(slot, kind),
     }
 
 
@@ -378,23 +385,30 @@ class Checks:
         return self.count("warning")
 
     @property
+    def count_text(self) -> str:
+        """'1 to fix, 2 still empty': the words the panel, the banner and screen readers use."""
+        parts = [f"{self.errors} to fix"] if self.errors else []
+        if self.todos:
+            parts.append(f"{self.todos} still empty")
+        return ", ".join(parts)
+
+    @property
     def problems(self) -> list[dict[str, Any]]:
-        """Errors first, then to-dos, then warnings (the list in the summary panel)."""
-        order = {"error": 0, "todo": 1, "warning": 2}
-        return sorted(self.all, key=lambda i: order.get(i["level"], 3))
+        """The list in the summary panel, in the order of the form's fields."""
+        return self.all
 
     @property
     def can_submit(self) -> bool:
         return self.checked and self.state == Contribution.Validation.PASSED
 
 
-def _checks(contribution: Contribution, slots: set[str]) -> Checks:
+def _checks(contribution: Contribution, slots: list[str]) -> Checks:
     by_slot: dict[str, list[dict[str, Any]]] = {slot: [] for slot in slots}
     general: list[dict[str, Any]] = []
     for issue in contribution.validation_issues or []:
         slot = issue_slot(issue.get("location") or {})
-        view = _issue_view(issue, slot if slot in slots else "general")
-        (by_slot[slot] if slot in slots else general).append(view)
+        view = _issue_view(issue, slot if slot in by_slot else "general", contribution.kind)
+        by_slot.get(slot, general).append(view)
     return Checks(
         by_slot=by_slot,
         general=general,
@@ -439,6 +453,19 @@ class EditorView:
         return list(self.top.values()) + self.attribution
 
 
+def _slots_in_form_order(
+    top: dict[str, FieldView], seeds: list[SeedView], attribution: list[FieldView]
+) -> list[str]:
+    """Every findings slot, in the order the form shows them (the checks list follows it)."""
+    slots = [*top, "documents", "seeds"]  # summary, path, then the kind's own fields
+    for seed in seeds:
+        slots += [f.name for f in seed.fields] + [seed.qas_key]
+        for pair in seed.pairs:
+            slots += [pair.question.name, pair.answer.name, pair.key]
+        slots.append(seed.key)
+    return slots + [f.name for f in attribution] + ["general"]
+
+
 def editor_view(contribution: Contribution, posted: EditorData | None = None) -> EditorView:
     values = _editor_values(contribution, posted)
     entry = values["draft"].get("entry") or {}
@@ -457,12 +484,7 @@ def editor_view(contribution: Contribution, posted: EditorData | None = None) ->
         for key in ("title", "link", "revision", "license", "creators")
     ]
     seeds = _build_seeds(contribution.kind, entry)
-    slots = {"general", "seeds", "documents"} | set(top) | {f.name for f in attribution_fields}
-    for seed in seeds:
-        slots |= {seed.key, f"{seed.key}-qas"} | {f.name for f in seed.fields}
-        for pair in seed.pairs:
-            slots |= {pair.key, pair.question.name, pair.answer.name}
-    checks = _checks(contribution, slots)
+    checks = _checks(contribution, _slots_in_form_order(top, seeds, attribution_fields))
     _quiet_empty_duplicates(checks, seeds)
     for view in list(top.values()) + attribution_fields:
         view.issues = checks.by_slot.get(view.name, [])

@@ -247,14 +247,23 @@ def reviewer_scope_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 def credits_csv(rows: list[dict]) -> str:
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CREDIT_FIELDS, lineterminator="\n")
+    # RFC 4180 line ends: the writer then quotes any value holding a CR or LF.
+    writer = csv.DictWriter(out, fieldnames=CREDIT_FIELDS, lineterminator="\r\n")
     writer.writeheader()
     for row in rows:
-        # A leading =, +, - or @ would run as a formula in a spreadsheet.
-        writer.writerow(
-            {k: f"'{v}" if isinstance(v, str) and v[:1] in "=+-@" else v for k, v in row.items()}
-        )
+        writer.writerow({k: spreadsheet_safe(v) for k, v in row.items()})
     return out.getvalue()
+
+
+# A cell starting with one of these would run as a formula in a spreadsheet (OWASP CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    """Prefix an apostrophe to text a spreadsheet would read as a formula; leave the rest alone."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return f"'{value}"
+    return value
 
 
 @login_required

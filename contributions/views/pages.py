@@ -17,6 +17,15 @@ def home(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_GET
 def health(request: HttpRequest) -> JsonResponse:
-    """Report database, broker and worker liveness; 503 when any is down."""
+    """Report database, broker and worker liveness; 503 when any is down.
+
+    Monitors get JSON; a person following the footer's link gets the same report as a page.
+    """
     report = health_report()
-    return JsonResponse(report, status=200 if report["ok"] else 503)
+    status = 200 if report["ok"] else 503
+    wants_page = request.accepts("text/html") and "json" not in request.GET.get("format", "")
+    if (wants_page and not request.accepts("application/json")) or (
+        wants_page and request.headers.get("Accept", "").startswith("text/html")
+    ):
+        return render(request, "portal/health.html", {"report": report}, status=status)
+    return JsonResponse(report, status=status)

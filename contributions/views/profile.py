@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -9,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from contributions import roles
 from contributions.forms_contributor import ProfileForm
 from contributions.selectors import contributor as selectors
 from contributions.services.accounts import (
@@ -24,6 +27,16 @@ from contributions.services.notifications import (
     notification_preferences_set,
 )
 
+# Only people who review get these; a plain contributor is not offered them.
+REVIEWER_KINDS = frozenset({"digest", "review_assigned"})
+
+
+def _kinds(user: Any) -> dict[str, str]:
+    """The notification kinds this person can receive."""
+    if roles.is_reviewer(user) or roles.is_admin(user):
+        return dict(KINDS)
+    return {kind: label for kind, label in KINDS.items() if kind not in REVIEWER_KINDS}
+
 
 def _initial(request: HttpRequest) -> dict:
     profile = profile_get_or_create(user=request.user)
@@ -34,7 +47,7 @@ def _initial(request: HttpRequest) -> dict:
         "github_handle": profile.github_handle,
         "show_on_leaderboard": profile.show_on_leaderboard,
     }
-    for kind in KINDS:
+    for kind in _kinds(request.user):
         in_portal, by_email = notification_preference(user=request.user, kind=kind)
         initial[f"notify_{kind}_portal"] = in_portal
         initial[f"notify_{kind}_email"] = by_email
@@ -43,7 +56,7 @@ def _initial(request: HttpRequest) -> dict:
 
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
-    form = ProfileForm(request.POST or None, initial=_initial(request))
+    form = ProfileForm(request.POST or None, initial=_initial(request), kinds=_kinds(request.user))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         profile_update(
@@ -70,7 +83,7 @@ def profile(request: HttpRequest) -> HttpResponse:
             "dco_text": DCO_TEXT,
             "kinds": [
                 (kind, label, form[f"notify_{kind}_portal"], form[f"notify_{kind}_email"])
-                for kind, label in KINDS.items()
+                for kind, label in form.kinds.items()
             ],
             "counts": selectors.contributor_entry_counts(user=request.user),
             "next": request.GET.get("next", ""),

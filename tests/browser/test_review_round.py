@@ -89,7 +89,7 @@ def test_changes_requested_resubmitted_and_approved(page, shots, contributor, mo
     page.goto(f"/review/{entry.pk}/")
     changes = page.locator("#changes")
     expect(changes).to_contain_text("Changes since revision 1")
-    expect(changes).to_contain_text("Seed example 2 · answer")
+    expect(changes).to_contain_text("Example 2 · Answer")
     expect(changes.locator("ins", has_text="HEALTH_WARN")).to_be_visible()
     page.get_by_label("Approve").check()
     shots("approve")

@@ -154,7 +154,11 @@ def test_a_review_arrives_once_as_a_comment_on_the_entry(
     comment = Comment.objects.get(contribution=entry)
     assert comment.external_author == "maintainer"
     assert comment.body == "On GitHub, maintainer requested changes:\n\nUse snake_case."
-    assert Notification.objects.filter(recipient=contributor, kind="comment").count() == 1
+    notification = Notification.objects.get(recipient=contributor, kind="comment")
+    assert notification.message == (
+        f"maintainer requested changes on the pull request of “{entry.summary}” on GitHub: "
+        "“Use snake_case.”"
+    )
 
 
 @pytest.mark.django_db
@@ -228,3 +232,30 @@ def test_a_lost_hand_over_is_queued_again_once(
     queued.assert_called_once_with(old.pk)
     assert again == []
     assert ContributionEvent.objects.filter(event="pipeline_requeued").count() == 1
+
+
+def _feedback(kind, state, body):
+    from contributions.forge.base import Feedback
+
+    return Feedback(
+        external_id="x", author="sam", author_is_bot=False, kind=kind, state=state, body=body
+    )
+
+
+def test_feedback_notifications_say_who_did_what_with_an_excerpt():
+    # given a long comment, a bare approval and a commented review
+    long_body = "Please rename the folder.\n\n" + "The answer repeats the question. " * 20
+    message = pull_request_tracking.feedback_message
+    # when each becomes the author's notification
+    comment = message(_feedback("comment", "", long_body), "Pools")
+    approval = message(_feedback("review", "APPROVED", "  "), "Pools")
+    review = message(_feedback("review", "COMMENTED", "Looks\nfine."), "Pools")
+    # then each says who, what in plain words, and a trimmed one-line excerpt of the text
+    assert comment.startswith(
+        "sam commented on the pull request of “Pools” on GitHub: “Please rename the folder. The"
+    )
+    assert comment.endswith("…”") and "\n" not in comment
+    excerpt = comment.split(": “", 1)[1]
+    assert len(excerpt) <= pull_request_tracking.FEEDBACK_EXCERPT_LENGTH + 1
+    assert approval == "sam approved the pull request of “Pools” on GitHub."
+    assert review == "sam commented on the pull request of “Pools” on GitHub: “Looks fine.”"

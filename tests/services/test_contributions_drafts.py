@@ -271,3 +271,65 @@ def test_importing_knowledge_asks_for_the_documents(contributor):
     assert contribution.kind == "knowledge"
     assert any("upload the .md files" in note for note in notes)
     assert not KnowledgeDocument.objects.filter(contribution=contribution).exists()
+
+
+@pytest.mark.django_db
+def test_an_imported_entry_gets_a_summary_from_its_file(contributor):
+    # given a knowledge file without a domain and a skill file with a very long task
+    knowledge = (
+        "version: 3\ncreated_by: z\ndocument_outline: |\n\n  How RBD snapshots work.\n  More.\n"
+        "seed_examples: []\n"
+    )
+    long_task = "Answer " + "questions about placement groups " * 10
+    skill = SKILL_QNA_YAML.replace("Answer questions about Ceph placement groups.", long_task)
+
+    # when both are imported
+    from_outline, _ = contribution_import(actor=contributor, qna_text=knowledge)
+    from_task, _ = contribution_import(actor=contributor, qna_text=skill)
+
+    # then the summaries come from the outline's first line and the trimmed task
+    assert from_outline.summary == "How RBD snapshots work."
+    assert from_task.summary.startswith("Answer questions about placement groups")
+    assert from_task.summary.endswith("…")
+    assert len(from_task.summary) <= 200
+
+
+@pytest.mark.django_db
+def test_refilling_a_draft_without_a_summary_fills_it_and_keeps_a_given_one(contributor):
+    # given one draft without a summary and one with
+    empty = contribution_create_draft(author=contributor, kind="skill", draft=skill_draft())
+    named = contribution_create_draft(
+        author=contributor, kind="skill", summary="Mine", draft=skill_draft()
+    )
+
+    # when both are refilled from a file
+    empty, _ = contribution_import(
+        actor=contributor, contribution_id=empty.pk, qna_text=SKILL_QNA_YAML
+    )
+    named, _ = contribution_import(
+        actor=contributor, contribution_id=named.pk, qna_text=SKILL_QNA_YAML
+    )
+
+    # then only the empty summary is filled
+    assert empty.summary == "Answer questions about Ceph placement groups."
+    assert named.summary == "Mine"
+
+
+@pytest.mark.django_db
+def test_an_empty_summary_is_flagged_as_something_to_fill(contributor):
+    # given
+    entry = contribution_create_draft(author=contributor, kind="skill", draft=skill_draft())
+    # then
+    found = [i for i in entry.validation_issues if i["rule"] == "summary.missing"]
+    assert [(i["severity"], i["location"]["field"]) for i in found] == [("error", "summary")]
+    # when a summary is given
+    saved = contribution_save_draft(
+        contribution_id=entry.pk,
+        actor=contributor,
+        draft=entry.draft,
+        summary="Status questions",
+        taxonomy_path="",
+        expected_version=entry.draft_version,
+    )
+    # then the finding goes
+    assert "summary.missing" not in {i["rule"] for i in saved.validation_issues}

@@ -200,7 +200,7 @@ def test_a_reviewer_comments_on_one_seed_example_and_the_author_is_told(entry, r
     # then the comment is on the current revision, and the author is notified
     assert comment.seed_index == 2 and comment.revision == entry.current_revision
     note = Notification.objects.get(recipient=entry.author, kind="comment")
-    assert "seed example 3" in note.message
+    assert "commented on example 3 of" in note.message and "seed example" not in note.message
     assert note.url == f"/contributions/{entry.pk}/#feedback"
 
 
@@ -221,7 +221,7 @@ def test_the_authors_reply_reaches_the_reviewers_involved(entry, reviewer):
 def test_comments_are_refused_when_empty_or_on_a_missing_example(entry, reviewer):
     with pytest.raises(ServiceError, match="Write something"):
         reviews.review_comment(contribution_id=entry.pk, author=reviewer, body="   ")
-    with pytest.raises(ServiceError, match="seed example does not exist"):
+    with pytest.raises(ServiceError, match="That example does not exist"):
         reviews.review_comment(contribution_id=entry.pk, author=reviewer, body="x", seed_index=5)
     assert not Comment.objects.exists()
 

@@ -359,3 +359,117 @@ def test_view_yaml_saves_then_shows_the_files(client, contributor, skill):
     ).content.decode()
     assert 'id="yaml-panel" class="yaml-panel card" hx-swap-oob="true"' in body
     assert "task_description: Name the Ceph command" in body
+
+
+@pytest.mark.django_db
+def test_the_checks_list_follows_the_order_of_the_form(contributor):
+    # given a skill entry with findings all over the form, errors and empty fields mixed
+    from contributions.services.validation import contribution_validate
+    from contributions.views.contributor_editor import editor_view
+
+    draft = skill_draft()
+    seeds = draft["entry"]["seed_examples"]
+    seeds[3]["question"] = seeds[0]["question"]
+    seeds[2]["answer"] = ""
+    draft["attribution"].update(creators="", license="Proprietary")
+    entry = contribution_create_draft(
+        author=contributor, kind="skill", summary="Order", taxonomy_path="", draft=draft
+    )
+    contribution_validate(contribution_id=entry.pk)
+    entry.refresh_from_db()
+
+    # when the editor lists them
+    places = [issue["place"] for issue in editor_view(entry).checks.problems]
+
+    # then they come in the form's order, not grouped by kind or shuffled
+    assert places == [
+        "Where it goes",
+        "Example 3, answer",
+        "Example 4, question",
+        "Licence",
+        "Who wrote it",
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", ["skill", "knowledge"])
+def test_every_out_of_band_swap_of_an_autosave_has_its_target_in_the_page(
+    client, contributor, kind
+):
+    # given an entry of each kind open in the editor
+    import re
+
+    draft = skill_draft() if kind == "skill" else knowledge_draft()
+    entry = contribution_create_draft(author=contributor, kind=kind, summary="Ids", draft=draft)
+    client.force_login(contributor)
+    page = client.get(f"/contributions/{entry.pk}/edit/").content.decode()
+    page_ids = set(re.findall(r'\bid="([^"]+)"', page))
+
+    # when it is autosaved
+    data = {"draft_version": entry.draft_version, "summary": "Ids", "seeds": 5}
+    body = client.post(f"/contributions/{entry.pk}/autosave/", data, **HTMX).content.decode()
+
+    # then each out-of-band swap replaces an element the page has
+    swapped = re.findall(r'<[^>]*\bid="([^"]+)"[^>]*\bhx-swap-oob=', body)
+    assert swapped
+    assert [target for target in swapped if target not in page_ids] == []
+
+
+@pytest.mark.django_db
+def test_knowledge_checks_say_passage_as_the_form_does(contributor):
+    # given a knowledge entry whose third passage repeats the first
+    from contributions.services.validation import contribution_validate
+    from contributions.views.contributor_editor import editor_view
+
+    draft = knowledge_draft()
+    seeds = draft["entry"]["seed_examples"]
+    seeds[2]["context"] = seeds[0]["context"]
+    entry = contribution_create_draft(
+        author=contributor,
+        kind="knowledge",
+        summary="Terms",
+        taxonomy_path="knowledge/a",
+        draft=draft,
+    )
+    contribution_validate(contribution_id=entry.pk)
+    entry.refresh_from_db()
+
+    # when the editor lists the findings
+    problems = editor_view(entry).checks.problems
+    found = [i for i in problems if i["slot"] == "seed-3-context"]
+
+    # then they are placed and worded with the form's words
+    assert found and all(i["place"] == "Example 3, passage" for i in found)
+    assert all("context" not in (i["place"] + i["message"]).lower() for i in problems)
+    assert any("This passage repeats example 1" in i["message"] for i in found)
+
+
+@pytest.mark.django_db
+def test_a_passage_missing_from_the_documents_is_a_note_at_that_passage(
+    client, contributor, knowledge
+):
+    # given the entry's document, uploaded
+    client.force_login(contributor)
+    client.post(
+        f"/contributions/{knowledge.pk}/documents/upload/",
+        {"files": [SimpleUploadedFile("rbd.md", DOCUMENT.upper().encode())]},  # case differs
+        **HTMX,
+    )
+    knowledge.refresh_from_db()
+
+    # when the third passage is changed to text that is in no document
+    data = {
+        "draft_version": knowledge.draft_version,
+        "summary": "RBD",
+        "taxonomy_path": knowledge.taxonomy_path,
+        "seeds": 5,
+        "seed-3-context": "Words that the documents never say.",
+    }
+    body = client.post(f"/contributions/{knowledge.pk}/autosave/", data, **HTMX).content.decode()
+
+    # then that passage, and only it, gets a note telling to copy it from the documents
+    slot = body[body.index('id="issues-seed-3-context"') :]
+    slot = slot[: slot.index("</div>")]
+    assert "issue-warning" in slot and "Copy it from a document word for word" in slot
+    assert body.count("Copy it from a document word for word") == 2  # the field and Checks
+    assert "Example 3, passage" in body

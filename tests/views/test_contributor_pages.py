@@ -9,7 +9,11 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from contributions.models import Comment, Contribution, ContributionEvent, Review
-from contributions.services.contributions import contribution_create_draft, contribution_submit
+from contributions.services.contributions import (
+    contribution_create_draft,
+    contribution_save_draft,
+    contribution_submit,
+)
 from contributions.workflow import Status
 from tests.contributor_samples import ALIAS_BOMB, SKILL_ATTRIBUTION, SKILL_QNA_YAML, skill_draft
 from tests.factories import ContributionFactory, PullRequestFactory, RevisionFactory
@@ -331,3 +335,49 @@ def test_the_profile_shows_the_dco_and_records_agreement(client, contributor):
     client.post("/profile/dco/", {"action": "withdraw"})
     contributor.profile.refresh_from_db()
     assert not contributor.profile.has_dco_consent
+
+
+@pytest.mark.django_db
+def test_a_refused_submit_counts_the_problems_as_the_checks_panel_does(client, contributor):
+    # given an entry with one mistake and one empty field
+    draft = skill_draft()
+    draft["attribution"].update(license="Proprietary", creators="")
+    entry = _skill(contributor)
+    entry = contribution_save_draft(
+        contribution_id=entry.pk,
+        actor=contributor,
+        draft=draft,
+        summary=entry.summary,
+        taxonomy_path=entry.taxonomy_path,
+        expected_version=entry.draft_version,
+    )
+    client.force_login(contributor)
+
+    # when they submit it
+    response = client.post(f"/contributions/{entry.pk}/submit/", follow=True)
+
+    # then the banner and the Checks panel give the same numbers in the same words
+    page = response.content.decode()
+    to_fix = re.search(r'<span class="count bad">(\d+) to fix</span>', page).group(1)
+    empty = re.search(r'<span class="count todo">(\d+) still empty</span>', page).group(1)
+    messages = [str(m) for m in response.context["messages"]]
+    assert messages == [
+        f"Not submitted yet: {to_fix} to fix, {empty} still empty. Each one is marked at its "
+        "field and listed under Checks."
+    ]
+
+
+@pytest.mark.django_db
+def test_reviewer_only_notifications_are_offered_only_to_reviewers(client, contributor, reviewer):
+    # when a plain contributor opens the profile
+    client.force_login(contributor)
+    page = client.get("/profile/").content.decode()
+    # then the reviewers' notifications are not offered
+    assert "Daily digest" not in page and "asked me to review" not in page
+    assert 'name="notify_decision_portal"' in page
+
+    # when a reviewer opens it
+    client.force_login(reviewer)
+    page = client.get("/profile/").content.decode()
+    # then they are
+    assert 'name="notify_digest_email"' in page and 'name="notify_review_assigned_portal"' in page

@@ -190,3 +190,54 @@ def test_the_credits_export_lists_who_contributed_what(client, admin_user, contr
 def test_reviewers_cannot_export_credits(client):
     client.force_login(scoped_reviewer())
     assert client.get(reverse("credits-export", args=["csv"])).status_code == 403
+
+
+def test_the_credits_csv_keeps_empty_cells_empty_and_guards_formula_starts():
+    # given credit rows with empty values and values a spreadsheet would run as formulas
+    from contributions.selectors.people import CREDIT_FIELDS
+    from contributions.views.dashboard import credits_csv
+
+    starts = ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"]
+    rows = [dict.fromkeys(CREDIT_FIELDS, "") for _ in starts]
+    for row, start in zip(rows, starts, strict=True):
+        row["summary"] = start
+        row["username"] = "plain"
+    # when they are written as CSV
+    parsed = list(csv.DictReader(io.StringIO(credits_csv(rows))))
+    # then empty cells stay empty, plain text is untouched and only formula starts get an apostrophe
+    assert [r["summary"] for r in parsed] == [f"'{s}" for s in starts]
+    assert all(r["username"] == "plain" for r in parsed)
+    empty = [f for f in CREDIT_FIELDS if f not in ("summary", "username")]
+    assert empty and all(r[f] == "" for r in parsed for f in empty)
+
+
+@pytest.mark.django_db
+def test_recent_activity_reads_as_sentences_and_skips_draft_saves(client, admin_user, contributor):
+    # given portal events, a reviewer's start and a burst of autosaves on one entry
+    entry = submitted_entry(contributor, summary="Pools")
+    reviewer = scoped_reviewer()
+    ContributionEvent.objects.create(contribution=entry, actor=reviewer, event="review_started")
+    for event, data in (
+        ("pull_request_recorded", {"number": 4}),
+        ("pull_request_state", {"number": 4, "from": "open", "to": "closed"}),
+        ("github_feedback", {"author": "octocat", "kind": "review"}),
+    ):
+        ContributionEvent.objects.create(contribution=entry, actor=None, event=event, data=data)
+    for _ in range(6):
+        ContributionEvent.objects.create(contribution=entry, actor=contributor, event="draft_saved")
+    ContributionEvent.objects.create(
+        contribution=None, actor=contributor, event="dco_consent_given"
+    )
+    client.force_login(admin_user)
+    # when the admin opens the dashboard and the audit log
+    html = client.get(reverse("admin-dashboard")).content.decode()
+    audit = client.get(reverse("admin-audit")).content.decode()
+    # then each line is a sentence, no raw event name shows and autosaves stay in the audit log only
+    assert "Pull request #4 created on GitHub" in html
+    assert "Pull request #4 closed on GitHub" in html
+    assert "octocat left feedback on the pull request on GitHub" in html
+    assert "started reviewing" in html
+    for raw in ("pull request state", "github feedback", "The portal", "saved the draft"):
+        assert raw not in html
+    assert "Agreed to the Developer Certificate of Origin" in audit
+    assert "dco consent given" not in audit and "Draft saved" in audit

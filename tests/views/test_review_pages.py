@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from contributions.models import Comment, Contribution, ReviewClaim
+from contributions.models import Comment, Contribution, ContributionEvent, ReviewClaim
 from contributions.services import reviews
 from contributions.workflow import Status
 from tests.factories import skill_content
@@ -161,9 +161,9 @@ def test_the_review_page_shows_the_entry_yaml_checks_and_changes(client, contrib
     assert f"{entry.taxonomy_path}/qna.yaml" in html
     assert "task_description:" in html and "seed_examples:" in html
     assert "attribution.txt" in html
-    assert "Seed example 2 · answer" in html
+    assert "Example 2 · Answer" in html and "Seed example" not in html
     assert "<ins>" in html and "<del>" in html
-    assert "This answer is long." in html and "seed example 2, answer" in html
+    assert "This answer is long." in html and "example 2, answer" in html
     assert "Nice." in html
     assert 'id="seed-2"' in html and "changed since revision 1" in html
 
@@ -269,3 +269,22 @@ def test_after_changes_are_requested_the_author_is_offered_the_editor(
     html = client.get(reverse("review-detail", args=[entry.pk])).content.decode()
     assert f'href="/contributions/{entry.pk}/edit/"' in html and "Edit and resubmit" in html
     assert "Cite it." in html
+
+
+@pytest.mark.django_db
+def test_the_history_leaves_out_autosaves_and_names_every_event(client, contributor):
+    # given an entry whose author autosaved many times, then submitted; the portal opened its PR
+    reviewer = scoped_reviewer()
+    entry = submitted_entry(contributor)
+    for _ in range(8):
+        ContributionEvent.objects.create(contribution=entry, actor=contributor, event="draft_saved")
+    ContributionEvent.objects.create(
+        contribution=entry, actor=None, event="pull_request_recorded", data={"number": 9}
+    )
+    client.force_login(reviewer)
+    # when the reviewer opens the review page
+    html = client.get(reverse("review-detail", args=[entry.pk])).content.decode()
+    # then the history has no autosave lines and the portal's event reads as a sentence
+    assert "saved the draft" not in html
+    assert "Pull request #9 created on GitHub" in html
+    assert "submitted the entry for review" in html

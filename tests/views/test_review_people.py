@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from contributions.models import Contribution
+from contributions.models import Contribution, ContributionEvent
 from contributions.services import reviews
 from contributions.workflow import Status
 from tests.factories import ContributionFactory
@@ -96,3 +96,17 @@ def test_joining_and_leaving_the_leaderboard(client, contributor):
     contributor.profile.refresh_from_db()
     assert contributor.profile.show_on_leaderboard is False
     assert response.url == reverse("contributor-status", args=[contributor.username])
+
+
+@pytest.mark.django_db
+def test_the_activity_list_leaves_out_autosaves(client, contributor):
+    # given an entry with a burst of autosaves before it was submitted
+    entry = submitted_entry(contributor, summary="Pools")
+    for _ in range(7):
+        ContributionEvent.objects.create(contribution=entry, actor=contributor, event="draft_saved")
+    client.force_login(contributor)
+    # when the author opens their page
+    html = client.get(reverse("contributor-status", args=[contributor.username])).content.decode()
+    # then the activity shows the submission, not the autosaves
+    assert "submitted the entry for review" in html
+    assert "saved the draft" not in html

@@ -1,0 +1,145 @@
+"""How the audit log's event names read on a page: the one mapping every page uses.
+
+Each event has two forms:
+- `did`: what the actor did, read after their name ("Riley Reviewer started reviewing");
+- `happened`: a sentence on its own, for events without an actor (the portal, GitHub) and for
+  lists without names (the author's history, the audit filter): "Review started".
+
+tests/unit/test_event_words.py checks that every event name written anywhere in contributions/
+has words here.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+
+class EventWords(NamedTuple):
+    did: str
+    happened: str
+
+
+EVENT_WORDS: dict[str, EventWords] = {
+    # Drafts and documents
+    "draft_created": EventWords("started a draft", "Draft started"),
+    "draft_saved": EventWords("saved the draft", "Draft saved"),
+    "imported": EventWords("filled the entry from a qna.yaml file", "Filled from a qna.yaml file"),
+    "duplicated": EventWords(
+        "created the entry as a copy of another entry", "Created as a copy of another entry"
+    ),
+    "document_uploaded": EventWords("added a document", "Document added"),
+    "document_written": EventWords("wrote a document", "Document written"),
+    "document_changed": EventWords("changed a document", "Document changed"),
+    "document_removed": EventWords("removed a document", "Document removed"),
+    "validated": EventWords("ran the checks", "Checks run"),
+    # Submitting and reviewing
+    "submitted": EventWords("submitted the entry for review", "Submitted for review"),
+    "resubmitted": EventWords("submitted a new revision", "Submitted again after changes"),
+    "withdrawn": EventWords("withdrew the entry", "Withdrawn"),
+    "restored": EventWords("brought the entry back as a draft", "Brought back as a draft"),
+    "review_claimed": EventWords("claimed the review", "A reviewer claimed the review"),
+    "review_assigned": EventWords("assigned the review", "The review was assigned to a reviewer"),
+    "review_started": EventWords("started reviewing", "Review started"),
+    "review_released": EventWords(
+        "put the entry back in the review queue", "Put back in the review queue"
+    ),
+    "comment_added": EventWords("commented", "Comment added"),
+    "approval_recorded": EventWords(
+        "approved (more approvals needed)", "Approved by a reviewer; more approvals needed"
+    ),
+    "approvals_cleared": EventWords(
+        "cleared the earlier approvals (new revision)",
+        "Earlier approvals no longer count (new revision)",
+    ),
+    "approved": EventWords("approved the entry", "Approved"),
+    "changes_requested": EventWords("asked for changes", "Changes requested"),
+    "rejected": EventWords("rejected the entry", "Rejected"),
+    # The pull request on GitHub
+    "pull_request_recorded": EventWords(
+        "created the pull request on GitHub", "Pull request created on GitHub"
+    ),
+    "pr_opened": EventWords("opened the pull request", "Pull request opened"),
+    "pull_request_state": EventWords(
+        "saw the pull request change on GitHub", "The pull request changed on GitHub"
+    ),
+    "github_feedback": EventWords(
+        "left feedback on the pull request", "A maintainer left feedback on the pull request"
+    ),
+    "pr_merged": EventWords("merged the pull request", "Merged into the taxonomy"),
+    "pr_closed": EventWords("closed the pull request", "Pull request closed"),
+    "pr_reopened": EventWords("reopened the pull request", "Pull request reopened"),
+    "pipeline_failed": EventWords(
+        "could not hand the entry over to GitHub", "Handing the entry over to GitHub failed"
+    ),
+    "pipeline_requeued": EventWords(
+        "queued the hand-over to GitHub again", "Hand-over to GitHub queued again"
+    ),
+    # Administration
+    "task_retried": EventWords("retried a failed task", "A failed task was retried"),
+    "task_failure_resolved": EventWords(
+        "marked a failed task resolved", "A failed task was marked resolved"
+    ),
+    "reviewer_scope_added": EventWords("added a reviewer scope", "Reviewer scope added"),
+    "reviewer_scope_removed": EventWords("removed a reviewer scope", "Reviewer scope removed"),
+    "admin_added": EventWords("added a record in Django admin", "Record added in Django admin"),
+    "admin_changed": EventWords(
+        "changed a record in Django admin", "Record changed in Django admin"
+    ),
+    "admin_deleted": EventWords(
+        "deleted a record in Django admin", "Record deleted in Django admin"
+    ),
+    # Accounts
+    "user_signed_up": EventWords("signed up", "Account created"),
+    "roles_changed": EventWords("changed a person's roles", "Roles changed"),
+    "profile_updated": EventWords("updated their profile", "Profile updated"),
+    "dco_consent_given": EventWords(
+        "agreed to the Developer Certificate of Origin",
+        "Agreed to the Developer Certificate of Origin",
+    ),
+    "dco_consent_withdrawn": EventWords(
+        "withdrew their agreement to the Developer Certificate of Origin",
+        "Agreement to the Developer Certificate of Origin withdrawn",
+    ),
+    "notification_preferences_changed": EventWords(
+        "changed their notification settings", "Notification settings changed"
+    ),
+}
+
+
+# Events too frequent to read in a history or activity list (every autosave writes one); they stay
+# in the audit log.
+QUIET_EVENTS: tuple[str, ...] = ("draft_saved",)
+
+
+def _fallback(name: str) -> EventWords:
+    text = str(name).replace("_", " ").strip() or "did something"
+    return EventWords(text, text[:1].upper() + text[1:])
+
+
+def event_did(name: str) -> str:
+    """What the actor did, to follow their name: 'started reviewing'."""
+    words = EVENT_WORDS.get(name) or _fallback(name)
+    return words.did
+
+
+def event_happened(name: str) -> str:
+    """The event as a sentence on its own: 'Review started'."""
+    words = EVENT_WORDS.get(name) or _fallback(name)
+    return words.happened
+
+
+def event_sentence(event: Any) -> str:
+    """A ContributionEvent without an actor as a sentence, using its data where that helps."""
+    data = getattr(event, "data", None) or {}
+    name = getattr(event, "event", "")
+    if name == "github_feedback" and data.get("author"):
+        return f"{data['author']} left feedback on the pull request on GitHub"
+    if name == "pull_request_state" and data.get("to"):
+        number = f" #{data['number']}" if data.get("number") else ""
+        state = {"open": "reopened", "closed": "closed", "merged": "merged"}.get(
+            data["to"], data["to"]
+        )
+        return f"Pull request{number} {state} on GitHub"
+    if name == "pull_request_recorded" and data.get("number"):
+        return f"Pull request #{data['number']} created on GitHub"
+    return event_happened(name)
