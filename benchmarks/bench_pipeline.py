@@ -8,10 +8,11 @@ Run from the repository root:  .venv/bin/python benchmarks/bench_pipeline.py [--
    limits as the emulator enforces them (80 content-creating requests a minute, 500 an hour),
    against the least time those limits allow. Each skill PR makes 4 content-creating requests
    (tree, commit, branch, pull request), so 200 PRs need 800: more than an hour's budget, and
-   at least 63 minutes. To finish in a few minutes, the emulator's rate-limit clock and every
-   duration the portal is given (windows, margin, pacing, backoff) run --scale times faster
-   (default 20: an hour lasts three minutes). The emulator's own work (real git, about half a
-   second per PR) is not scaled, so a large --scale measures the emulator, not the limits.
+   at least 63 minutes. To finish in a few minutes, the emulator's rate-limit clock (its
+   `time_scale` option) and every duration the portal is given (windows, margin, pacing,
+   backoff) run --scale times faster (default 20: an hour lasts three minutes). The emulator's
+   own work (real git, about half a second per PR) is not scaled, so a large --scale measures
+   the emulator, not the limits.
    The ratio to the minimum is what the benchmark is about.
 
 Uses Redis when REDIS_URL is set (a fresh queue), else the file broker, and a throw-away SQLite
@@ -77,19 +78,16 @@ def environment(tmp: Path, emulator, scale: float, queue: str, token: str) -> di
     }
 
 
-def scale_emulator_clock(emulator, scale: float) -> None:
-    """Make the emulator's limit windows pass `scale` times faster (its minute: 60/scale s).
+def start_limit_windows(emulator) -> None:
+    """Empty the emulator's limit windows and the portal's budget ledger at the same moment.
 
-    Both sides start from empty windows: requests counted on the old clock would otherwise
-    expire at different moments for the emulator and for the portal's budget.
+    The emulator's clock already runs --scale times faster (``Limits.time_scale``); requests
+    counted before the run would otherwise leave both sides with a partly used budget.
     """
     from contributions.forge import get_forge
 
-    limiter = emulator.server.emu.limiter
-    limiter.reset()
+    emulator.set_limits(reset_usage=True)
     get_forge().budget.ledger.transact(lambda entries: [])
-    start = time.time()
-    limiter._clock = lambda: start + (time.time() - start) * scale
 
 
 def requests_of(emulator, login: str) -> int:
@@ -156,10 +154,9 @@ def main() -> None:
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-pipeline-"))
     queue = f"bench-pipeline-{uuid.uuid4().hex[:8]}"
-    limits = Limits(secondary_retry_after=max(int(60 / args.scale), 1))
+    # The emulator's limit windows and Retry-After run --scale times faster than real time.
+    limits = Limits(time_scale=args.scale)
     with running_emulator(tmp / "ghemu", limits=limits) as emulator:
-        # Workers stopping drop their keep-alive connections; that is not worth a traceback.
-        emulator.server.httpd.handle_error = lambda request, address: None
         env = environment(tmp, emulator, args.scale, queue, emulator.bot_token)
         os.environ.update(env)
         import django
@@ -199,7 +196,7 @@ def main() -> None:
         workers = [start_worker(env, tmp / f"worker-{i}.log") for i in range(args.workers)]
         try:
             time.sleep(3)  # let the workers connect before the clock starts
-            scale_emulator_clock(emulator, args.scale)
+            start_limit_windows(emulator)
             emulator.reset_counters()
             started = time.monotonic()
             for contribution_id in ids:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING, Any
 
-from ghemu.config import Limits
+from ghemu.config import Limits, check_time_scale
 from ghemu.routing import ApiError, Request, Response, Router, not_found
 
 if TYPE_CHECKING:
@@ -111,13 +111,18 @@ class AdminApi:
         return Response(200, dataclasses.asdict(self.emu.config.limits))
 
     def set_limits(self, req: Request) -> Response:
-        """Change any ``Limits`` field; ``{"reset_usage": true}`` also forgets spent requests."""
+        """Change any ``Limits`` field; ``{"reset_usage": true}`` also forgets spent requests.
+
+        ``time_scale`` (a number above zero) speeds the limit clock up from the next request on.
+        """
         data = dict(req.json_object())
         reset = bool(data.pop("reset_usage", False))
         known = {f.name for f in dataclasses.fields(Limits)}
         unknown = set(data) - known
         if unknown:
             raise ApiError(400, f"unknown limits: {sorted(unknown)}")
+        if "time_scale" in data:
+            data["time_scale"] = check_time_scale(data["time_scale"])  # ValueError -> 400
         for key, value in data.items():
             setattr(self.emu.config.limits, key, value)
         if reset:

@@ -20,6 +20,7 @@ from ghemu.config import (
     DEFAULT_MAINTAINER_TOKEN,
     DEFAULT_TAXONOMY_REPO,
     EmulatorConfig,
+    check_time_scale,
     default_config,
 )
 from ghemu.faults import KINDS
@@ -57,8 +58,17 @@ def _serve_config(args: argparse.Namespace) -> EmulatorConfig:
         config.limits.primary_per_hour = args.primary_limit
     if args.fork_ready_delay is not None:
         config.limits.fork_ready_delay = args.fork_ready_delay
+    if args.time_scale is not None:
+        config.limits.time_scale = args.time_scale
     config.faults += [json.loads(f) for f in args.fault]
     return config
+
+
+def _time_scale(text: str) -> float:
+    try:
+        return check_time_scale(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -195,6 +205,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--docs-repo", default=DEFAULT_DOCS_REPO)
     serve.add_argument("--primary-limit", type=int, help="requests per hour and token")
     serve.add_argument("--fork-ready-delay", type=float, help="seconds a new fork answers 409")
+    serve.add_argument(
+        "--time-scale",
+        type=_time_scale,
+        help="run the limit windows and Retry-After this many times faster (default 1)",
+    )
     serve.add_argument(
         "--fault",
         action="append",

@@ -110,6 +110,14 @@ class EmulatorClient:
     def set_limits(self, *, reset_usage: bool = False, **limits: Any) -> dict[str, Any]:
         return self.admin("POST", "/limits", {**limits, "reset_usage": reset_usage})
 
+    def set_time_scale(self, time_scale: float, *, reset_usage: bool = True) -> dict[str, Any]:
+        """Run the limit clock ``time_scale`` times faster (1.0: real time); returns the limits.
+
+        Windows and Retry-After shrink by that factor. Usage is forgotten by default, so the
+        caller and the emulator both start from empty windows on the new clock.
+        """
+        return self.set_limits(time_scale=time_scale, reset_usage=reset_usage)
+
     def counters(self) -> dict[str, Any]:
         return self.admin("GET", "/counters")
 

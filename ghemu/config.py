@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -78,6 +79,26 @@ class Limits:
     secondary_retry_after: int = 60
     # Seconds a new fork answers 409 "Git Repository is empty." (GitHub forks asynchronously).
     fork_ready_delay: float = 0.0
+    # How many times faster than real time the limit clock runs: the primary window, the secondary
+    # minute and hour, and Retry-After all shrink by this factor (20: GitHub's hour lasts three
+    # minutes). Reset times in headers stay real epoch seconds. 1.0 is GitHub's own pace.
+    time_scale: float = 1.0
+
+    def __post_init__(self) -> None:
+        self.time_scale = check_time_scale(self.time_scale)
+
+
+def check_time_scale(value: object) -> float:
+    """A valid ``Limits.time_scale`` (a finite number above zero) as a float; ValueError if not."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise ValueError(f"time_scale must be a number above zero, not {value!r}")
+    try:
+        scale = float(value)
+    except ValueError:
+        raise ValueError(f"time_scale must be a number above zero, not {value!r}") from None
+    if not math.isfinite(scale) or scale <= 0:
+        raise ValueError(f"time_scale must be a number above zero, not {value!r}")
+    return scale
 
 
 @dataclass

@@ -5,10 +5,14 @@ routes in ``CONTENT_CREATING``: blobs, trees, commits, refs, file contents, pull
 comments, reviews, review requests, forks, labels and hooks. Updates and deletions (PATCH ref, PATCH
 pull, merges, label
 changes on an issue, ref deletion) are not counted, matching GitHub's wording ("creating content").
+
+``Limits.time_scale`` speeds the limit clock up: every window (and Retry-After) is divided by it,
+while time itself stays real, so reset times in headers remain true epoch seconds.
 """
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections import Counter, deque
@@ -64,14 +68,19 @@ class RateLimiter:
         self._windows: dict[str, tuple[float, int]] = {}  # key -> (window start, used)
         self._creations: dict[str, deque[float]] = {}
 
+    def scaled(self, seconds: float) -> float:
+        """A duration of the emulated clock in real seconds (``Limits.time_scale``)."""
+        scale = self.limits.time_scale
+        return seconds if scale == 1 else seconds / scale
+
     def _window(self, key: str, now: float) -> tuple[float, int]:
         start, used = self._windows.get(key, (now, 0))
-        if now >= start + self.limits.window_seconds:
+        if now >= start + self.scaled(self.limits.window_seconds):
             start, used = now, 0
         return start, used
 
     def _state(self, start: float, used: int, limit: int) -> PrimaryState:
-        reset = int(start + self.limits.window_seconds + 0.999)
+        reset = int(start + self.scaled(self.limits.window_seconds) + 0.999)
         return PrimaryState(limit, max(limit - used, 0), used, reset)
 
     def peek(self, key: str, limit: int) -> PrimaryState:
@@ -104,18 +113,26 @@ class RateLimiter:
     def take_content_creation(self, key: str) -> int | None:
         """Record one content-creating request; the Retry-After seconds when over the budget."""
         now = self._clock()
+        minute, hour = self.scaled(60), self.scaled(3600)
         with self._lock:
             stamps = self._creations.setdefault(key, deque())
-            while stamps and stamps[0] <= now - 3600:
+            while stamps and stamps[0] <= now - hour:
                 stamps.popleft()
-            last_minute = sum(1 for t in stamps if t > now - 60)
+            last_minute = sum(1 for t in stamps if t > now - minute)
             if (
                 last_minute >= self.limits.secondary_per_minute
                 or len(stamps) >= self.limits.secondary_per_hour
             ):
-                return self.limits.secondary_retry_after
+                return self.retry_after()
             stamps.append(now)
             return None
+
+    def retry_after(self) -> int:
+        """Retry-After for a secondary limit: scaled, rounded up to whole seconds, at least 1."""
+        seconds = self.limits.secondary_retry_after
+        if self.limits.time_scale == 1:
+            return seconds
+        return max(math.ceil(seconds / self.limits.time_scale), 1)
 
     def reset(self) -> None:
         with self._lock:

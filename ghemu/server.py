@@ -8,6 +8,7 @@ Injected errors are not charged against the limits; a 304 is given back (free on
 from __future__ import annotations
 
 import base64
+import errno
 import hashlib
 import json
 import logging
@@ -252,11 +253,33 @@ class _HTTPServer(ThreadingHTTPServer):
         super().__init__(address, _Handler)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
-        # A client that hangs up, or a keep-alive connection cut by stop(), is not an error.
-        if isinstance(sys.exc_info()[1], OSError | ValueError):
-            logger.debug("connection from %s ended", client_address, exc_info=True)
+        """One quiet debug line when the client went away; a logged traceback for anything else."""
+        exc = sys.exc_info()[1]
+        if is_disconnect(exc):
+            logger.debug(
+                "client %s disconnected (%s)", _address(client_address), type(exc).__name__
+            )
             return
-        logger.exception("error serving %s", client_address)
+        logger.exception("error serving %s", _address(client_address))
+
+
+# Errno values of a socket the peer (or our own shutdown) has already torn down.
+_GONE_ERRNOS = frozenset({errno.EBADF, errno.ENOTCONN, errno.ESHUTDOWN, errno.EPIPE})
+
+
+def is_disconnect(exc: BaseException | None) -> bool:
+    """True for a client that hung up (reset, broken pipe, timeout) or a socket already closed."""
+    if isinstance(exc, ConnectionError | TimeoutError):
+        return True
+    if isinstance(exc, OSError):
+        return exc.errno in _GONE_ERRNOS
+    return isinstance(exc, ValueError) and "closed file" in str(exc)
+
+
+def _address(client_address: Any) -> str:
+    if isinstance(client_address, tuple) and len(client_address) >= 2:
+        return f"{client_address[0]}:{client_address[1]}"
+    return str(client_address)
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import secrets
 import time
 from datetime import UTC, datetime
@@ -58,7 +59,7 @@ def get_rate_limit(req: Request, emu: Emulator) -> Response:
         "reset": core.reset,
         "used": core.used,
     }
-    reset = int(time.time()) + 60
+    reset = int(time.time()) + math.ceil(emu.limiter.scaled(60))
 
     def static(limit: int) -> dict[str, int]:
         return {"limit": limit, "remaining": limit, "reset": reset, "used": 0}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 
 import github
@@ -201,6 +202,88 @@ def test_primary_window_resets(gh: EmulatorHandle):
 
     # then
     assert blocked == 403 and after_reset == 200
+
+
+def test_time_scale_shortens_the_secondary_minute_and_retry_after(gh: EmulatorHandle):
+    # given: a minute of 0.5 s real time (scale 120), one content creation a minute
+    gh.set_limits(secondary_per_minute=1)
+    limits = gh.set_time_scale(120)
+    body = {"content": "x", "encoding": "utf-8"}
+    first = raw(gh, "POST", f"/repos/{TAXONOMY}/git/blobs", body)[0]
+    started = time.monotonic()
+    status, headers, _ = raw(gh, "POST", f"/repos/{TAXONOMY}/git/blobs", body)
+
+    # when: the scaled minute passes in real time
+    time.sleep(max(0.6 - (time.monotonic() - started), 0))
+    after_minute = raw(gh, "POST", f"/repos/{TAXONOMY}/git/blobs", body)[0]
+
+    # then: 60 s of Retry-After became 1 (60/120, rounded up to a whole second)
+    assert limits["time_scale"] == 120.0
+    assert first == 201 and status == 403 and headers["retry-after"] == "1"
+    assert after_minute == 201
+    assert gh.counters()["violations"]["secondary"] == 1
+
+
+def test_time_scale_shortens_the_secondary_hour(gh: EmulatorHandle):
+    # given: an hour of 0.5 s real time, one content creation an hour
+    gh.set_limits(secondary_per_hour=1, time_scale=3600 / 0.5, reset_usage=True)
+    body = {"content": "x", "encoding": "utf-8"}
+    first = raw(gh, "POST", f"/repos/{TAXONOMY}/git/blobs", body)[0]
+    blocked = raw(gh, "POST", f"/repos/{TAXONOMY}/git/blobs", body)[0]
+
+    # when
+    time.sleep(0.6)
+    after_hour = raw(gh, "POST", f"/repos/{TAXONOMY}/git/blobs", body)[0]
+
+    # then
+    assert (first, blocked, after_hour) == (201, 403, 201)
+
+
+def test_time_scale_shortens_the_primary_window_and_its_reset_header(gh: EmulatorHandle):
+    # given: GitHub's pace first, then an hour of 0.5 s real time
+    real_pace = raw(gh, "GET", f"/repos/{TAXONOMY}")[1]
+    gh.set_limits(primary_per_hour=1)
+    gh.set_time_scale(3600 / 0.5)
+
+    # when
+    allowed = raw(gh, "GET", f"/repos/{TAXONOMY}")
+    blocked = raw(gh, "GET", f"/repos/{TAXONOMY}")[0]
+    time.sleep(0.6)
+    after_window = raw(gh, "GET", f"/repos/{TAXONOMY}")[0]
+
+    # then: reset stays real epoch seconds, now half a second (rounded up) away, not an hour
+    assert int(real_pace["x-ratelimit-reset"]) - time.time() > 3500
+    assert 0 <= int(allowed[1]["x-ratelimit-reset"]) - time.time() <= 2
+    assert allowed[0] == 200 and blocked == 403 and after_window == 200
+
+
+def test_time_scale_is_set_at_start_and_validated(tmp_path):
+    # given
+    from ghemu.cli import _serve_config, build_parser
+    from ghemu.config import EmulatorConfig, Limits
+    from ghemu.testing import running_emulator
+
+    args = build_parser().parse_args(["serve", "--time-scale", "20"])
+    args.data_dir_given = False
+
+    # when
+    from_cli = _serve_config(args)
+    with running_emulator(tmp_path / "ghemu", limits=Limits(time_scale=20)) as gh:
+        at_start = gh.admin("GET", "/limits")
+        with pytest.raises(EmulatorHTTPError) as refused:
+            gh.set_time_scale(0)
+        unchanged = gh.admin("GET", "/limits")
+
+    # then
+    assert from_cli.limits.time_scale == 20.0
+    assert EmulatorConfig.from_dict(json.loads(from_cli.to_json())).limits.time_scale == 20.0
+    assert at_start["time_scale"] == 20.0 and unchanged["time_scale"] == 20.0
+    assert refused.value.status == 400 and "time_scale" in refused.value.body["message"]
+    assert Limits().time_scale == 1.0
+    with pytest.raises(ValueError, match="time_scale"):
+        Limits(time_scale=-1)
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["serve", "--time-scale", "nan"])
 
 
 def test_rate_headers_on_errors_and_rate_limit_is_free(gh: EmulatorHandle):
