@@ -108,7 +108,9 @@ EVENT_WORDS: dict[str, EventWords] = {
 
 # Events too frequent to read in a history or activity list (every autosave writes one); they stay
 # in the audit log.
-QUIET_EVENTS: tuple[str, ...] = ("draft_saved",)
+# Left out of the histories people read (they stay in the audit log): draft saves are noise, and
+# the pull-request row's own records repeat the status moves shown beside them.
+QUIET_EVENTS: tuple[str, ...] = ("draft_saved", "pull_request_recorded", "pull_request_state")
 
 
 def _fallback(name: str) -> EventWords:

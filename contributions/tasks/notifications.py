@@ -11,6 +11,16 @@ from django.utils import timezone
 from contributions.models import Notification
 
 
+def email_subject(message: str, limit: int = 70) -> str:
+    """The message's first sentence, or its first words, never cut in the middle of a word."""
+    text = " ".join(message.split())
+    first = text.split(". ", 1)[0].rstrip(".")
+    if len(first) <= limit:
+        return first
+    cut = first[: limit + 1].rsplit(" ", 1)[0].rstrip(",;:")
+    return f"{cut}…"
+
+
 @shared_task(
     name="contributions.tasks.send_notification_email",
     autoretry_for=(OSError,),
@@ -34,7 +44,7 @@ def send_notification_email(notification_id: int) -> bool:
     link = f"{settings.PORTAL_BASE_URL}{notification.url}" if notification.url else ""
     try:
         send_mail(
-            subject=f"[cephportal] {notification.message[:70]}",
+            subject=f"[cephportal] {email_subject(notification.message)}",
             message=(
                 f"{notification.message}\n\n{link}\n\n"
                 "You can choose what we send you on your profile page."

@@ -59,7 +59,8 @@ def duration_hours(hours: float | None) -> str:
     if hours is None:
         return "—"
     if hours < 1:
-        return f"{round(hours * 60)} minutes"
+        minutes = round(hours * 60)
+        return "1 minute" if minutes == 1 else f"{minutes} minutes"
     if hours < 48:
         return f"{hours:.1f} hours".replace(".0 ", " ")
     return f"{hours / 24:.1f} days".replace(".0 ", " ")

@@ -105,3 +105,20 @@ def test_an_event_without_an_actor_reads_from_its_data():
     feedback = Event("github_feedback", {"author": "octocat", "kind": "review"})
     assert event_sentence(feedback) == "octocat left feedback on the pull request on GitHub"
     assert event_sentence(Event("validated", {})) == "Checks run"
+
+
+def test_email_subject_ends_at_a_sentence_or_a_whole_word():
+    from contributions.tasks.notifications import email_subject
+
+    long = "Riley Reviewer approved “RBD snapshots, clones and rollback”. The portal opens it."
+    assert email_subject(long) == "Riley Reviewer approved “RBD snapshots, clones and rollback”"
+    words = "word " * 30
+    subject = email_subject(words)
+    assert subject.endswith("word…") and len(subject) <= 71
+
+
+def test_one_minute_is_singular():
+    from contributions.templatetags.review_tags import duration_hours
+
+    assert duration_hours(1 / 60) == "1 minute"
+    assert duration_hours(0.5) == "30 minutes"

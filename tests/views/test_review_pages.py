@@ -281,10 +281,15 @@ def test_the_history_leaves_out_autosaves_and_names_every_event(client, contribu
     ContributionEvent.objects.create(
         contribution=entry, actor=None, event="pull_request_recorded", data={"number": 9}
     )
+    ContributionEvent.objects.create(
+        contribution=entry, actor=None, event="github_feedback", data={"author": "octocat"}
+    )
     client.force_login(reviewer)
     # when the reviewer opens the review page
     html = client.get(reverse("review-detail", args=[entry.pk])).content.decode()
-    # then the history has no autosave lines and the portal's event reads as a sentence
+    # then the history has no autosave lines, no record that repeats a status move, and the
+    # portal's events read as sentences
     assert "saved the draft" not in html
-    assert "Pull request #9 created on GitHub" in html
+    assert "Pull request #9 created on GitHub" not in html
+    assert "octocat left feedback on the pull request on GitHub" in html
     assert "submitted the entry for review" in html
