@@ -13,6 +13,7 @@ from contributions.event_words import event_did, event_happened
 from contributions.event_words import event_sentence as sentence_of_event
 from contributions.form_words import plain_words
 from contributions.models import ContributorProfile
+from contributions.workflow import STATUS_LABELS
 
 register = template.Library()
 
@@ -33,6 +34,12 @@ def event_happened_filter(name: str) -> str:
 def event_sentence(event) -> str:
     """An event as a sentence, using its data: 'Pull request #4 closed on GitHub'."""
     return sentence_of_event(event)
+
+
+@register.filter
+def status_words(value: str) -> str:
+    """A status as people read it ('Pull request open'); empty stays empty."""
+    return STATUS_LABELS.get(value, value) if value else ""
 
 
 @register.filter

@@ -243,3 +243,17 @@ def test_recent_activity_reads_as_sentences_and_skips_draft_saves(client, admin_
         assert raw not in html
     assert "Agreed to the Developer Certificate of Origin" in audit
     assert "dco consent given" not in audit and "Draft saved" in audit
+
+
+@pytest.mark.django_db
+def test_the_audit_log_names_statuses_in_words(client, admin_user, contributor):
+    # given a status move in the audit log
+    entry = submitted_entry(contributor, summary="Pools")
+    ContributionEvent.objects.create(
+        contribution=entry, actor=None, event="pr_merged", from_status="pr_open", to_status="merged"
+    )
+    client.force_login(admin_user)
+    # when the admin reads it / then the statuses read as words, not codes
+    audit = client.get(reverse("admin-audit")).content.decode()
+    assert "Pull request open → Merged" in audit
+    assert "pr_open →" not in audit
