@@ -172,7 +172,8 @@ def _put_claim(
             contribution=contribution,
             to_status=Status.IN_REVIEW,
             actor=assigned_by or reviewer,
-            note=f"{'Assigned to' if assigned_by else 'Claimed by'} {_name(reviewer)}",
+            # The actor already says who claimed it; an assignment also names the assignee.
+            note=f"Assigned to {_name(reviewer)}" if assigned_by else "",
             data=data,
         )
     else:
