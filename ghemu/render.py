@@ -135,21 +135,9 @@ class Renderer:
 
     def organization(self, account: Account) -> dict[str, Any]:
         """organization-full, plus the account fields GitHub also sends for organisations."""
-        api = f"{self.base}/orgs/{account.login}"
         return {
             **(self.user(account.login) or {}),
-            "login": account.login,
-            "id": account.id,
-            "node_id": node_id("Organization", account.id),
-            "url": api,
-            "repos_url": f"{api}/repos",
-            "events_url": f"{api}/events",
-            "hooks_url": f"{api}/hooks",
-            "issues_url": f"{api}/issues",
-            "members_url": f"{api}/members{{/member}}",
-            "public_members_url": f"{api}/public_members{{/member}}",
-            "avatar_url": f"{self.web}/avatars/u/{account.id}?v=4",
-            "description": None,
+            **self.organization_simple(account),
             "name": account.name,
             "company": None,
             "blog": "",

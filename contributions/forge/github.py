@@ -491,31 +491,18 @@ class GitHubForge:
         return login, user.get("type") == "Bot" or login.endswith("[bot]")
 
     def list_reviews(self, *, repo: str, number: int, etag: str = "") -> FeedbackPage:
-        status, new_etag, items = self._pages(
-            _repo_path(repo, "pulls", str(number), "reviews"), what="read reviews", etag=etag
+        return self._feedback(
+            _repo_path(repo, "pulls", str(number), "reviews"), kind="review", etag=etag
         )
-        if status == 304:
-            return FeedbackPage(etag=etag, changed=False)
-        feedback = []
-        for item in items:
-            login, is_bot = self._author(item)
-            feedback.append(
-                Feedback(
-                    external_id=f"review-{item['id']}",
-                    author=login,
-                    author_is_bot=is_bot,
-                    kind="review",
-                    state=str(item.get("state", "")),
-                    body=str(item.get("body") or ""),
-                    url=str(item.get("html_url") or ""),
-                )
-            )
-        return FeedbackPage(items=tuple(feedback), etag=new_etag)
 
     def list_comments(self, *, repo: str, number: int, etag: str = "") -> FeedbackPage:
-        status, new_etag, items = self._pages(
-            _repo_path(repo, "issues", str(number), "comments"), what="read comments", etag=etag
+        return self._feedback(
+            _repo_path(repo, "issues", str(number), "comments"), kind="comment", etag=etag
         )
+
+    def _feedback(self, path: str, *, kind: str, etag: str) -> FeedbackPage:
+        """Reviews or comments of a pull request, read with a conditional request."""
+        status, new_etag, items = self._pages(path, what=f"read {kind}s", etag=etag)
         if status == 304:
             return FeedbackPage(etag=etag, changed=False)
         feedback = []
@@ -523,11 +510,12 @@ class GitHubForge:
             login, is_bot = self._author(item)
             feedback.append(
                 Feedback(
-                    external_id=f"comment-{item['id']}",
+                    external_id=f"{kind}-{item['id']}",
                     author=login,
                     author_is_bot=is_bot,
-                    kind="comment",
-                    state="",
+                    kind=kind,
+                    # Only reviews have a state (APPROVED, CHANGES_REQUESTED, COMMENTED).
+                    state=str(item.get("state", "")) if kind == "review" else "",
                     body=str(item.get("body") or ""),
                     url=str(item.get("html_url") or ""),
                 )

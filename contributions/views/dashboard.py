@@ -5,7 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -170,6 +172,16 @@ def failures(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _report(request: HttpRequest, action: Callable[[], Any], success: Callable[[Any], str]) -> None:
+    """Run a service call and tell the admin how it went, in a message on the next page."""
+    try:
+        result = action()
+    except ServiceError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, success(result))
+
+
 def _after_failure_action(request: HttpRequest) -> HttpResponse:
     return redirect(
         "admin-failures" if request.POST.get("next") == "failures" else "admin-dashboard"
@@ -182,12 +194,11 @@ def failure_retry(request: HttpRequest, pk: int) -> HttpResponse:
     denied = _admin_required(request)
     if denied:
         return denied
-    try:
-        failure = admin_ops.task_failure_retry(failure_id=pk, actor=request.user)
-    except ServiceError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, f"'{failure.task_name}' was queued again.")
+    _report(
+        request,
+        lambda: admin_ops.task_failure_retry(failure_id=pk, actor=request.user),
+        lambda failure: f"'{failure.task_name}' was queued again.",
+    )
     return _after_failure_action(request)
 
 
@@ -197,12 +208,11 @@ def failure_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     denied = _admin_required(request)
     if denied:
         return denied
-    try:
-        admin_ops.task_failure_resolve(failure_id=pk, actor=request.user)
-    except ServiceError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, "Marked as resolved.")
+    _report(
+        request,
+        lambda: admin_ops.task_failure_resolve(failure_id=pk, actor=request.user),
+        lambda _: "Marked as resolved.",
+    )
     return _after_failure_action(request)
 
 
@@ -236,12 +246,11 @@ def reviewer_scope_remove(request: HttpRequest, pk: int) -> HttpResponse:
     denied = _admin_required(request)
     if denied:
         return denied
-    try:
-        admin_ops.reviewer_scope_remove(scope_id=pk, actor=request.user)
-    except ServiceError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, "Scope removed.")
+    _report(
+        request,
+        lambda: admin_ops.reviewer_scope_remove(scope_id=pk, actor=request.user),
+        lambda _: "Scope removed.",
+    )
     return redirect("admin-reviewers")
 
 
