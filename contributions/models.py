@@ -115,6 +115,9 @@ class Contribution(models.Model):
     )
     validation_issues = models.JSONField(default=list, blank=True)
     validated_at = models.DateTimeField(null=True, blank=True)
+    # Content quality (grounding, near-duplicates): warnings with evidence, apart from validation.
+    quality_findings = models.JSONField(default=list, blank=True)
+    quality_warnings = models.PositiveIntegerField(default=0, db_index=True)
     # Set once, when the entry is handed to the pull-request pipeline; guards "exactly once".
     handed_over_at = models.DateTimeField(null=True, blank=True)
     pipeline_error = models.TextField(blank=True)
@@ -514,3 +517,28 @@ class ServiceStatus(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class TaxonomyEntryText(models.Model):
+    """One qna.yaml of the synced taxonomy, as the near-duplicate index holds it.
+
+    `signatures` are the MinHash rows of `texts` (in order), so a process builds its index
+    from stored numbers instead of hashing the whole taxonomy again.
+    """
+
+    repo = models.CharField(max_length=200)
+    path = models.CharField(max_length=400)
+    blob_sha = models.CharField(max_length=40)
+    kind = models.CharField(max_length=16)
+    # [{"field": "question", "seed": 1, "qa": 2, "text": "..."}, ...]
+    texts = models.JSONField(default=list, blank=True)
+    signatures = models.BinaryField(default=b"")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["repo", "path"], name="taxonomy_entry_text_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.path

@@ -6,6 +6,7 @@ import hashlib
 import json
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -16,7 +17,7 @@ from contributions import workflow
 from contributions.models import Contribution, KnowledgeDocument, Revision
 from contributions.workflow import Status
 
-from . import drafts, validation
+from . import drafts, quality, validation
 from .accounts import profile_get_or_create, profile_give_dco_consent
 from .core import (
     ConflictError,
@@ -47,6 +48,8 @@ def _record_validation(contribution: Contribution) -> validation.Report:
     """Check the draft and copy the verdict onto the (unsaved) contribution."""
     report = validation.report_for(contribution)
     for name, value in validation.validation_fields(report).items():
+        setattr(contribution, name, value)
+    for name, value in quality.quality_fields(contribution).items():
         setattr(contribution, name, value)
     return report
 
@@ -248,12 +251,26 @@ def contribution_submit(
             "changes requested can be submitted."
         )
     report = _record_validation(contribution)
-    contribution.save(update_fields=["validation_state", "validation_issues", "validated_at"])
+    contribution.save(
+        update_fields=[
+            "validation_state",
+            "validation_issues",
+            "validated_at",
+            "quality_findings",
+            "quality_warnings",
+        ]
+    )
     if validation.report_blocks_submit(report):
         count = len(report.errors) or 1
         raise ServiceError(
             f"This entry has {count} problem{'s' if count != 1 else ''} to fix before it can "
             "be submitted. Each one is shown next to its field."
+        )
+    if settings.QUALITY_BLOCKS_SUBMIT and contribution.quality_warnings:
+        raise ServiceError(
+            f"This entry has {contribution.quality_warnings} quality warning"
+            f"{'s' if contribution.quality_warnings != 1 else ''} to resolve before it can be "
+            "submitted. Each one is shown next to its field."
         )
     if _same_as_current_revision(contribution):
         raise ServiceError(

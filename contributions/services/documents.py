@@ -84,6 +84,8 @@ def _recheck(contribution: Contribution) -> None:
             "validation_state",
             "validation_issues",
             "validated_at",
+            "quality_findings",
+            "quality_warnings",
             "draft_saved_at",
             "updated_at",
         ]

@@ -45,7 +45,15 @@ def contribution_duplicate(*, contribution_id: int, actor: AbstractBaseUser) -> 
         )
     if documents:
         _record_validation(copy)
-        copy.save(update_fields=["validation_state", "validation_issues", "validated_at"])
+        copy.save(
+            update_fields=[
+                "validation_state",
+                "validation_issues",
+                "validated_at",
+                "quality_findings",
+                "quality_warnings",
+            ]
+        )
     event_record(
         contribution=copy,
         actor=actor,
