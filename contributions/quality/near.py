@@ -14,6 +14,7 @@ removals.
 from __future__ import annotations
 
 import itertools
+import re
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -36,9 +37,12 @@ _BAND_MIX = _rng.integers(1, (1 << 63) - 1, size=ROWS, dtype=np.uint64)
 _EMPTY = np.full(NUM_PERM, np.iinfo(np.uint32).max, dtype=np.uint32)
 
 
+_TOKEN = re.compile(r"[0-9a-z\u00c0-\u024f]+")
+
+
 def shingles(text: str) -> set[str]:
-    """Words and word pairs of the plain text."""
-    words = plain(text).split()
+    """Words and word pairs of the plain text (hyphens and punctuation split words)."""
+    words = _TOKEN.findall(plain(text))
     found = set(words)
     found.update(f"{a} {b}" for a, b in itertools.pairwise(words))
     return found

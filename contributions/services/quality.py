@@ -127,6 +127,11 @@ def quality_taxonomy_sync(*, listing: TreeListing | None = None) -> dict[str, in
     return {"read": len(rows), "removed": len(removed)}
 
 
+def quality_index_synced() -> bool:
+    """Whether the taxonomy part of the index has been synced at least once."""
+    return ServiceStatus.objects.filter(key=INDEX_STATUS_KEY).exists()
+
+
 def _taxonomy_index() -> tuple[list[IndexItem], np.ndarray]:
     items: list[IndexItem] = []
     chunks: list[np.ndarray] = []
