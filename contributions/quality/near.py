@@ -48,17 +48,29 @@ def shingles(text: str) -> set[str]:
     return found
 
 
+# Shingles hashed per numpy step: bounds memory at about 25 MB whatever the number of texts.
+_CHUNK_SHINGLES = 50_000
+
+
 def signatures(texts: Sequence[str]) -> np.ndarray:
-    """MinHash signatures, one row of NUM_PERM uint32 per text (all at once, vectorised)."""
+    """MinHash signatures, one row of NUM_PERM uint32 per text (vectorised, in chunks)."""
+    result = np.tile(_EMPTY, (len(texts), 1))
     hashes: list[int] = []
     owners: list[int] = []
     for row, text in enumerate(texts):
         for shingle in shingles(text):
             hashes.append(zlib.crc32(shingle.encode("utf-8")))
             owners.append(row)
-    result = np.tile(_EMPTY, (len(texts), 1))
-    if not hashes:
-        return result
+        if len(hashes) >= _CHUNK_SHINGLES:
+            _fill(result, hashes, owners)
+            hashes, owners = [], []
+    if hashes:
+        _fill(result, hashes, owners)
+    return result
+
+
+def _fill(result: np.ndarray, hashes: list[int], owners: list[int]) -> None:
+    """Set the signature rows of the texts whose shingles are all in this chunk."""
     values = np.asarray(hashes, dtype=np.uint64)
     rows = np.asarray(owners, dtype=np.int64)
     # (a * h + b) mod p for every hash function; products stay below 2**63.
@@ -66,7 +78,6 @@ def signatures(texts: Sequence[str]) -> np.ndarray:
     starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
     minima = np.minimum.reduceat(permuted, starts, axis=0).astype(np.uint32)
     result[rows[starts]] = minima
-    return result
 
 
 def band_keys(sigs: np.ndarray) -> np.ndarray:
