@@ -280,6 +280,10 @@ REVIEW_CLAIM_MINUTES = env.int("REVIEW_CLAIM_MINUTES", default=120)
 NOREPLY_EMAIL_DOMAIN = env.str("NOREPLY_EMAIL_DOMAIN", default="users.noreply.cephportal.local")
 DCO_VERSION = "1.1"
 MAX_DOCUMENT_BYTES = env.int("MAX_DOCUMENT_BYTES", default=2 * 1024 * 1024)
+# PDF, Word, PowerPoint and HTML files converted to markdown: size, pages, unpacked size.
+MAX_CONVERSION_BYTES = env.int("MAX_CONVERSION_BYTES", default=20 * 1024 * 1024)
+MAX_CONVERSION_PAGES = env.int("MAX_CONVERSION_PAGES", default=300)
+MAX_CONVERSION_UNZIPPED_BYTES = env.int("MAX_CONVERSION_UNZIPPED_BYTES", default=100 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = max(MAX_DOCUMENT_BYTES * 2, 5 * 1024 * 1024)
 
 # --- Content quality checks (see "Quality checks" in the README) -----------------------------

@@ -55,7 +55,7 @@ def document_text(data: bytes | str) -> str:
     except UnicodeDecodeError as error:
         raise ServiceError(
             "This file is not plain text in UTF-8. Save it as UTF-8 text (a .md file) and "
-            "upload it again; word processor files and PDFs cannot be used."
+            "upload it again, or upload a .pdf, .docx, .pptx or .html file to have it converted."
         ) from error
     if "\x00" in text:
         raise ServiceError(

@@ -25,6 +25,7 @@ from contributions.services import validation
 from contributions.services.accounts import DCO_TEXT, profile_get_or_create
 from contributions.services.contributions import submit_blockers
 
+from . import conversions
 from .fields import KNOWLEDGE, SKILL, FieldView, SeedView, build_seeds, editor_values, field_view
 from .findings import Checks, checks_for, quiet_empty_duplicates
 
@@ -125,6 +126,9 @@ def editor_context(
         "help": FIELD_HELP,
         "documents_help": FIELD_HELP["documents"].help.format(max_size=size),
         "documents": selectors.draft_documents(contribution=contribution)
+        if contribution.kind == KNOWLEDGE
+        else [],
+        "conversions": conversions.draft_conversions(contribution)
         if contribution.kind == KNOWLEDGE
         else [],
         "upload_form": DocumentUploadForm(),
