@@ -36,13 +36,16 @@ def test_a_pdf_upload_is_converted_checked_and_added(
     # when the page asks for its status / then the markdown is there to check
     status = client.get(reverse("conversion-status", args=[entry.pk, conversion.pk]))
     html = status.content.decode()
-    assert 'name="markdown"' in html and "# 1: Placement groups" in html
+    assert f'name="markdown-{conversion.pk}"' in html and "# 1: Placement groups" in html
     assert "hx-trigger" not in html  # no more polling once it is ready
 
     # when the corrected markdown is added
     added = client.post(
         reverse("conversion-accept", args=[entry.pk, conversion.pk]),
-        {"filename": "guide.md", "markdown": "# Guide\n\nCorrected text.\n"},
+        {
+            f"filename-{conversion.pk}": "guide.md",
+            f"markdown-{conversion.pk}": "# Guide\n\nCorrected text.\n",
+        },
         HTTP_HX_REQUEST="true",
     )
 

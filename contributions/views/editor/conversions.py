@@ -94,13 +94,14 @@ def conversion_accept(
     from .documents import _documents_response
 
     contribution = own_entry(request, contribution_id)
-    markdown = request.POST.get("markdown", "")[: settings.MAX_DOCUMENT_BYTES + 1]
+    # The fields carry the conversion's id: several can wait on the page at once.
+    markdown = request.POST.get(f"markdown-{conversion_id}", "")[: settings.MAX_DOCUMENT_BYTES + 1]
     try:
         document = services.document_conversion_accept(
             contribution_id=contribution.pk,
             actor=request.user,
             conversion_id=conversion_id,
-            filename=request.POST.get("filename", ""),
+            filename=request.POST.get(f"filename-{conversion_id}", ""),
             markdown=markdown,
         )
     except ServiceError as error:
