@@ -19,7 +19,6 @@ SKILL, KNOWLEDGE = "skill", "knowledge"
 RULES: dict[str, str] = {
     "quality.answer-unsupported": "much of an answer is not in its passage",
     "quality.context-ignored": "a skill's answer does not use its context",
-    "quality.passage-not-found": "a passage is not in the documents",
     "quality.passage-place": "where a passage sits in the documents",
     "quality.near-duplicate": "a question, answer or passage nearly repeats an existing one",
     "quality.seeds-alike": "two examples of the entry are nearly the same",
@@ -115,17 +114,8 @@ def _grounding(
             continue
         if context.strip() and documents:
             place = locate_passage(context, documents, min_score=t.passage_match)
-            if place is None:
-                found.append(
-                    Finding(
-                        "quality.passage-not-found",
-                        "This passage was not found in your documents, even allowing for "
-                        "wrapping and markdown. Copy it from a document, or pick it there.",
-                        seed=s,
-                        field="context",
-                    )
-                )
-            else:
+            # Not found: the validation's document.context-not-found says so (one rule, one place).
+            if place is not None:
                 found.append(
                     Finding(
                         "quality.passage-place",

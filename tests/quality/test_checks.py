@@ -68,14 +68,15 @@ def test_an_answer_swapped_in_from_another_passage_is_unsupported_at_its_field()
     assert "protect" in [w.lower() for w in found[0].evidence["unsupported"]]
 
 
-def test_a_passage_missing_from_the_documents_is_reported():
+def test_only_a_passage_found_in_the_documents_gets_its_place():
     # given / when
     found = entry_findings(
         kind="knowledge", entry=_knowledge(), documents=[("rbd.md", PASSAGES[1])]
     )
 
-    # then
-    assert _rules(found) == [("quality.passage-not-found", 1, None, "context")]
+    # then (a missing passage is the validation's document.context-not-found)
+    assert _rules(found) == []
+    assert [(f.rule, f.seed) for f in found] == [("quality.passage-place", 2)]
 
 
 def test_a_question_copied_from_the_taxonomy_is_a_near_duplicate_with_its_link():
