@@ -35,6 +35,11 @@ urlpatterns = [
         name="api-contribution-withdraw",
     ),
     path(
+        "contributions/<int:contribution_id>/rebase/",
+        actions.RebaseView.as_view(),
+        name="api-contribution-rebase",
+    ),
+    path(
         "contributions/<int:contribution_id>/restore/",
         actions.RestoreView.as_view(),
         name="api-contribution-restore",

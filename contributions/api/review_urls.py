@@ -34,6 +34,11 @@ urlpatterns = [
     path(
         "review/entries/<int:pk>/reject/", decisions.RejectView.as_view(), name="api-review-reject"
     ),
+    path(
+        "review/entries/<int:pk>/abandon/",
+        decisions.AbandonView.as_view(),
+        name="api-review-abandon",
+    ),
     path("stats/dashboard/", dashboard.DashboardStatsView.as_view(), name="api-stats-dashboard"),
     path("stats/people/", dashboard.LeaderboardView.as_view(), name="api-stats-leaderboard"),
     path(

@@ -5,6 +5,8 @@ from __future__ import annotations
 import copy
 import subprocess
 
+from github import UnknownObjectException
+
 from contributions.models import Contribution
 from contributions.services.contributions import contribution_save_draft, contribution_submit
 from contributions.services.reviews import review_approve
@@ -83,8 +85,7 @@ def commit_upstream(github, path: str, content: str, message: str = "Upstream ch
     repo = github.github(github.maintainer_token).get_repo(TAXONOMY)
     try:
         existing = repo.get_contents(path, ref="main")
-        repo.update_file(path, message, content, existing.sha, branch="main")
-    except Exception as error:  # noqa: BLE001 - PyGithub raises UnknownObjectException for 404
-        if getattr(error, "status", None) != 404:
-            raise
+    except UnknownObjectException:
         repo.create_file(path, message, content, branch="main")
+    else:
+        repo.update_file(path, message, content, existing.sha, branch="main")

@@ -63,9 +63,12 @@ def test_a_conflicting_base_is_detected_and_the_entry_rebased(
     pull = _sync(pull)
     # then the portal sees the conflict and tells the author and the admins, once
     assert (pull.mergeable, pull.conflict) == (False, PullRequest.Conflict.CONFLICT)
-    assert Notification.objects.filter(
-        recipient=contributor, message__contains="can no longer merge"
-    ).count() == 1
+    assert (
+        Notification.objects.filter(
+            recipient=contributor, message__contains="can no longer merge"
+        ).count()
+        == 1
+    )
     assert Notification.objects.filter(recipient=admin_user, kind="pipeline_alert").exists()
     _sync(pull)
     assert ContributionEvent.objects.filter(event="pull_request_conflict").count() == 1
@@ -96,9 +99,7 @@ def test_only_the_author_or_an_admin_can_ask_for_a_rebase(github, contributor, r
 
 
 @pytest.mark.django_db
-def test_a_folder_taken_upstream_is_caught_before_anything_is_pushed(
-    github, contributor, reviewer
-):
+def test_a_folder_taken_upstream_is_caught_before_anything_is_pushed(github, contributor, reviewer):
     # given an approved entry whose folder someone else's merge takes meanwhile
     entry = approved_entry(author=contributor, reviewer=reviewer, kind="skill", n=1)
     commit_upstream(github, f"{entry.taxonomy_path}/qna.yaml", "version: 3\n# someone else\n")
@@ -125,9 +126,7 @@ def test_a_folder_taken_upstream_is_caught_before_anything_is_pushed(
 
 
 @pytest.mark.django_db
-def test_a_folder_taken_while_the_pull_request_is_open_sends_it_back(
-    github, contributor, reviewer
-):
+def test_a_folder_taken_while_the_pull_request_is_open_sends_it_back(github, contributor, reviewer):
     # given an open pull request whose folder an upstream merge takes
     entry = approved_entry(author=contributor, reviewer=reviewer, kind="skill", n=1)
     pull = pipeline.pull_request_open(contribution_id=entry.pk)
@@ -139,9 +138,7 @@ def test_a_folder_taken_while_the_pull_request_is_open_sends_it_back(
     assert entry.status == Status.PR_CHANGES_REQUESTED
     assert pull.conflict == PullRequest.Conflict.PATH_TAKEN
     with pytest.raises(ServiceError, match="took this entry's folder"):
-        pull_request_revise.pull_request_request_rebase(
-            pull_request_id=pull.pk, actor=contributor
-        )
+        pull_request_revise.pull_request_request_rebase(pull_request_id=pull.pk, actor=contributor)
     # when the author moves it to a new folder and the revision is approved
     old_path = entry.taxonomy_path
     entry = resubmit(entry, reviewer=reviewer, taxonomy_path=old_path + "_v2")

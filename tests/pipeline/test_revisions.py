@@ -143,9 +143,7 @@ def test_a_revision_push_cut_short_is_finished_by_the_rerun_with_one_commit(
 
 
 @pytest.mark.django_db
-def test_a_merge_while_a_revision_waits_in_review_merges_the_entry(
-    github, contributor, reviewer
-):
+def test_a_merge_while_a_revision_waits_in_review_merges_the_entry(github, contributor, reviewer):
     # given a revision in portal review for an open pull request
     entry, pull = _opened(contributor, reviewer)
     _request_changes(github, pull)
@@ -212,7 +210,7 @@ def test_an_admin_can_abandon_an_entry_whose_pull_request_was_closed(
 @pytest.mark.django_db
 def test_an_entry_with_an_open_pull_request_cannot_be_withdrawn(github, contributor, reviewer):
     # given a revision in review for an open pull request
-    entry, pull = _opened(contributor, reviewer)
+    entry, _ = _opened(contributor, reviewer)
     entry = resubmit(entry)
     # when the author tries to withdraw / then it is refused in plain words
     from contributions.services.contributions import contribution_withdraw

@@ -63,6 +63,28 @@ class RestoreView(_TransitionView):
     service = staticmethod(services.contribution_restore)
 
 
+def _rebase(*, contribution_id: int, actor: Any) -> None:
+    from contributions.models import PullRequest
+    from contributions.services.core import ServiceError
+    from contributions.services.pull_request_revise import pull_request_request_rebase
+
+    pull = PullRequest.objects.filter(contribution_id=contribution_id).order_by("-pk").first()
+    if pull is None:
+        raise ServiceError("This entry has no pull request to bring up to date.")
+    pull_request_request_rebase(pull_request_id=pull.pk, actor=actor)
+
+
+@extend_schema(request=None, responses=TRANSITION_RESPONSES)
+class RebaseView(_TransitionView):
+    """Write the entry's open pull request again on top of the latest taxonomy (a new commit).
+
+    For a pull request that conflicts with the moved base branch; refused (400) when another
+    entry took the folder upstream (the entry must move to another folder instead).
+    """
+
+    service = staticmethod(_rebase)
+
+
 class DuplicateView(APIView):
     """Start a new draft from a copy of this entry (and its documents)."""
 

@@ -132,3 +132,22 @@ class RejectView(_DecisionView):
 
     decision = Review.Decision.REJECT
     request_serializer = ReasonRequiredSerializer
+
+
+class AbandonRequestSerializer(serializers.Serializer):
+    reason = serializers.CharField(help_text="Why the entry is given up; its author reads it.")
+
+
+class AbandonView(APIView):
+    """An admin marks an entry whose pull request was closed without merging as abandoned."""
+
+    @extend_schema(request=AbandonRequestSerializer, responses={204: None})
+    def post(self, request: Request, pk: int) -> Response:
+        from contributions.services.admin_ops import contribution_abandon
+
+        visible_entry(request, pk)
+        data = valid_data(AbandonRequestSerializer, request)
+        call_service(
+            contribution_abandon, contribution_id=pk, actor=request.user, reason=data["reason"]
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
