@@ -25,7 +25,8 @@ from contributions.services.accounts import (
 from contributions.services.core import ConflictError, ServiceError
 from contributions.workflow import STATUS_LABELS, Status
 
-from .contributor_editor import _own, editor_context, editor_view
+from .editor.access import own_entry
+from .editor.context import editor_context, editor_view
 
 
 def event_text(event) -> str:
@@ -91,7 +92,7 @@ def new_entry(request: HttpRequest) -> HttpResponse:
 @login_required
 def detail(request: HttpRequest, contribution_id: int) -> HttpResponse:
     """The author's view of one entry: status, feedback, pull request, history."""
-    contribution = _own(request, contribution_id)
+    contribution = own_entry(request, contribution_id)
     timeline = [
         {"event": e, "text": event_text(e)}
         for e in selectors.contribution_timeline(contribution=contribution)
@@ -151,7 +152,7 @@ def _refusal_in_checks_words(contribution: Contribution, refusal: str) -> str:
 @login_required
 def submit(request: HttpRequest, contribution_id: int) -> HttpResponse:
     """Submit (or resubmit); from the editor, what is on the screen is saved first."""
-    contribution = _own(request, contribution_id)
+    contribution = own_entry(request, contribution_id)
     form = SubmitForm(request.POST)
     form.is_valid()
     data = form.cleaned_data
@@ -198,7 +199,7 @@ def submit(request: HttpRequest, contribution_id: int) -> HttpResponse:
 @require_POST
 @login_required
 def withdraw(request: HttpRequest, contribution_id: int) -> HttpResponse:
-    contribution = _own(request, contribution_id)
+    contribution = own_entry(request, contribution_id)
     try:
         services.contribution_withdraw(
             contribution_id=contribution.pk,
@@ -217,7 +218,7 @@ def withdraw(request: HttpRequest, contribution_id: int) -> HttpResponse:
 @require_POST
 @login_required
 def restore(request: HttpRequest, contribution_id: int) -> HttpResponse:
-    contribution = _own(request, contribution_id)
+    contribution = own_entry(request, contribution_id)
     try:
         services.contribution_restore(contribution_id=contribution.pk, actor=request.user)
     except ServiceError as error:
@@ -230,7 +231,7 @@ def restore(request: HttpRequest, contribution_id: int) -> HttpResponse:
 @require_POST
 @login_required
 def duplicate(request: HttpRequest, contribution_id: int) -> HttpResponse:
-    contribution = _own(request, contribution_id)
+    contribution = own_entry(request, contribution_id)
     try:
         copy = importing.contribution_duplicate(contribution_id=contribution.pk, actor=request.user)
     except ServiceError as error:
@@ -244,7 +245,7 @@ def duplicate(request: HttpRequest, contribution_id: int) -> HttpResponse:
 @login_required
 def import_into(request: HttpRequest, contribution_id: int) -> HttpResponse:
     """Refill a draft from a qna.yaml (and attribution.txt)."""
-    contribution = _own(request, contribution_id)
+    contribution = own_entry(request, contribution_id)
     form = ImportForm(request.POST, request.FILES)
     url = reverse("contribution-edit", kwargs={"contribution_id": contribution.pk})
     if not form.is_valid():
