@@ -281,7 +281,7 @@ def import_into(request: HttpRequest, contribution_id: int) -> HttpResponse:
 @login_required
 def rebase(request: HttpRequest, contribution_id: int) -> HttpResponse:
     """Ask for the entry's pull request to be written again on top of the latest taxonomy."""
-    contribution = _own(request, contribution_id)
+    contribution = own_entry(request, contribution_id)
     pull = selectors.contribution_pull_request(contribution=contribution)
     if pull is None:
         messages.error(request, "This entry has no pull request to bring up to date.")
