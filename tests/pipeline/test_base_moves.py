@@ -174,3 +174,24 @@ def test_open_entries_are_checked_again_when_the_rules_change(
     assert recheck.open_entries_recheck()["recovered"] == 1
     entry.refresh_from_db()
     assert entry.checks_regressed_at is None
+
+
+@pytest.mark.django_db
+def test_an_entry_that_no_longer_passes_is_flagged_in_the_queue(client, contributor, settings):
+    # given an entry waiting for review, checked again after a policy change
+    from tests.review_factories import scoped_reviewer, submitted_entry
+
+    entry = submitted_entry(contributor, summary="Pools")
+    reviewer = scoped_reviewer("compositional_skills")
+    recheck.open_entries_recheck()
+    settings.TAXONOMY_ALLOWED_LICENSES = ["MIT"]
+    assert recheck.open_entries_recheck()["regressed"] == 1
+    # when a reviewer opens the queue and the entry
+    client.force_login(reviewer)
+    queue = client.get("/review/").content.decode()
+    page = client.get(f"/review/{entry.pk}/").content.decode()
+    # then both say it no longer passes
+    assert "No longer passes after a rules or taxonomy change" in queue
+    assert 'id="checks-regressed"' in page
+    entry.refresh_from_db()
+    assert entry.validation_state == Contribution.Validation.FAILED
