@@ -24,6 +24,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from contributions.models import (
     Contribution,
+    DocumentConversion,
     KnowledgeDocument,
     Notification,
     ReviewClaim,
@@ -102,6 +103,9 @@ def world(db, monkeypatch, settings):
         ids={
             "entry": entry.pk,
             "document": document.pk,
+            "conversion": DocumentConversion.objects.create(
+                contribution=entry, filename="rgw.pdf", original=b"%PDF", size=4, sha256="0" * 64
+            ).pk,
             "author": author.username,
             "notification": notification.pk,
             "failure": failure.pk,
@@ -143,6 +147,7 @@ TABLE: list[tuple[str, str, str, dict, str]] = [
     ("contribution-withdraw", "post", "/contributions/{entry}/withdraw/", {}, "L O D D D D"),
     ("contribution-restore", "post", "/contributions/{entry}/restore/", {}, "L O D D D D"),
     ("contribution-duplicate", "post", "/contributions/{entry}/duplicate/", {}, "L O D D D D"),
+    ("contribution-rebase", "post", "/contributions/{entry}/rebase/", {}, "L O D D D D"),
     ("contribution-import", "post", "/contributions/{entry}/import/", {}, "L O D D D D"),
     ("document-upload", "post", "/contributions/{entry}/documents/upload/", {}, "L O D D D D"),
     ("document-write", "post", "/contributions/{entry}/documents/write/", {}, "L O D D D D"),
@@ -154,6 +159,28 @@ TABLE: list[tuple[str, str, str, dict, str]] = [
         "L O D D D D",
     ),
     ("document-preview", "post", "/contributions/documents/preview/", {}, "L O O O O O"),
+    # --- converted documents (issue 10): only the author sees or uses them ----------------------
+    (
+        "conversion-status",
+        "get",
+        "/contributions/{entry}/conversions/{conversion}/",
+        {},
+        "L O D D D D",
+    ),
+    (
+        "conversion-accept",
+        "post",
+        "/contributions/{entry}/conversions/{conversion}/accept/",
+        {},
+        "L O D D D D",
+    ),
+    (
+        "conversion-discard",
+        "post",
+        "/contributions/{entry}/conversions/{conversion}/discard/",
+        {},
+        "L O D D D D",
+    ),
     ("taxonomy-folders", "get", "/taxonomy/folders/", {}, "L O O O O O"),
     ("taxonomy-folder-check", "get", "/taxonomy/folders/check/", {}, "L O O O O O"),
     ("profile", "get", "/profile/", {}, "L O O O O O"),
@@ -180,6 +207,7 @@ TABLE: list[tuple[str, str, str, dict, str]] = [
         "L O D D D D",
     ),
     ("api-contribution-restore", "post", "/api/contributions/{entry}/restore/", {}, "L O D D D D"),
+    ("api-contribution-rebase", "post", "/api/contributions/{entry}/rebase/", {}, "L O D D D D"),
     (
         "api-contribution-duplicate",
         "post",
@@ -237,6 +265,7 @@ TABLE: list[tuple[str, str, str, dict, str]] = [
         "L D D O D O",
     ),
     ("review-recheck", "post", "/review/{entry}/recheck/", {}, "L D D O D O"),
+    ("review-abandon", "post", "/review/{entry}/abandon/", {"reason": "Stale."}, "L D D D D O"),
     ("api-review-queue", "get", "/api/review/queue/", {}, "L D D O O O"),
     ("api-review-entry", "get", "/api/review/entries/{entry}/", {}, "L O D O D O"),
     ("api-review-claim", "post", "/api/review/entries/{entry}/claim/", {}, "L D D O D O"),
@@ -269,6 +298,13 @@ TABLE: list[tuple[str, str, str, dict, str]] = [
         "/api/review/entries/{entry}/reject/",
         {"reason": "Duplicate."},
         "L D D O D O",
+    ),
+    (
+        "api-review-abandon",
+        "post",
+        "/api/review/entries/{entry}/abandon/",
+        {"reason": "Stale."},
+        "L D D D D O",
     ),
     # --- people, notifications, statistics -------------------------------------------------------
     ("leaderboard", "get", "/people/", {}, "L O O O O O"),

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
-from itertools import combinations
 from typing import Any
 
 from rapidfuzz import fuzz
@@ -202,28 +201,39 @@ def _duplicates(
 
 
 def _alike_seeds(items: list[IndexItem], t: Thresholds) -> list[Finding]:
-    """Pairs of examples within the entry whose questions (or passages) nearly repeat."""
+    """Texts of the entry nearly repeating an earlier one (the most alike is named, once)."""
     found: list[Finding] = []
     for name in ("question", "context"):
         mine = [i for i in items if i.field == name]
-        for a, b in combinations(mine, 2):
-            if a.seed == b.seed and name == "context":
+        for n, later in enumerate(mine):
+            best: tuple[float, IndexItem] | None = None
+            for earlier in mine[:n]:
+                if name == "context" and earlier.seed == later.seed:
+                    continue
+                if plain_equal(earlier.text, later.text):
+                    continue  # exact repeats are the taxonomy check's (content.duplicate-*)
+                score = fuzz.ratio(
+                    plain(earlier.text), plain(later.text), score_cutoff=t.seeds_alike
+                )
+                if score and (best is None or score > best[0]):
+                    best = (score, earlier)
+            if best is None:
                 continue
-            if plain_equal(a.text, b.text):
-                continue  # exact repeats are the taxonomy check's (content.duplicate-*)
-            score = fuzz.ratio(plain(a.text), plain(b.text), score_cutoff=t.seeds_alike)
-            if not score:
-                continue
-            where = f"example {a.seed}" + (f", question {a.qa}" if a.qa else "")
+            score, earlier = best
+            where = f"example {earlier.seed}" + (f", question {earlier.qa}" if earlier.qa else "")
             found.append(
                 Finding(
                     "quality.seeds-alike",
                     f"This {_FIELD_WORDS[name]} is {score:.0f}% like the one in {where}. "
                     "Examples that say the same thing teach the model less.",
-                    seed=b.seed,
-                    qa=b.qa,
+                    seed=later.seed,
+                    qa=later.qa,
                     field=name,
-                    evidence={"other_seed": a.seed, "other_qa": a.qa, "score": round(score)},
+                    evidence={
+                        "other_seed": earlier.seed,
+                        "other_qa": earlier.qa,
+                        "score": round(score),
+                    },
                 )
             )
     return found

@@ -40,6 +40,11 @@ urlpatterns = [
         name="contribution-restore",
     ),
     path(
+        "contributions/<int:contribution_id>/rebase/",
+        contributor.rebase,
+        name="contribution-rebase",
+    ),
+    path(
         "contributions/<int:contribution_id>/duplicate/",
         contributor.duplicate,
         name="contribution-duplicate",

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from contributions.models import Contribution, KnowledgeDocument
 
-from .contributions import _check_editable, _record_validation
+from .contributions import CHECK_FIELDS, _check_editable, _record_validation
 from .core import ServiceError, event_record, lock_contribution
 
 MAX_DOCUMENTS = 20
@@ -79,17 +79,7 @@ def _recheck(contribution: Contribution) -> None:
     # Documents change what the checks say (the document list, contexts found in them).
     _record_validation(contribution)
     contribution.draft_saved_at = timezone.now()
-    contribution.save(
-        update_fields=[
-            "validation_state",
-            "validation_issues",
-            "validated_at",
-            "quality_findings",
-            "quality_warnings",
-            "draft_saved_at",
-            "updated_at",
-        ]
-    )
+    contribution.save(update_fields=[*CHECK_FIELDS, "draft_saved_at", "updated_at"])
 
 
 def _check_name_free(contribution: Contribution, filename: str, exclude: int | None) -> None:

@@ -16,7 +16,7 @@ from contributions.forms_contributor import EditorData, ImportForm, NewEntryForm
 from contributions.models import Contribution
 from contributions.selectors import contributor as selectors
 from contributions.services import contributions as services
-from contributions.services import importing, validation
+from contributions.services import importing, pull_request_revise, validation
 from contributions.services.accounts import (
     DCO_TEXT,
     profile_get_or_create,
@@ -100,6 +100,7 @@ def detail(request: HttpRequest, contribution_id: int) -> HttpResponse:
     ]
     revision = contribution.current_revision
     profile = profile_get_or_create(user=request.user)
+    pull = selectors.contribution_pull_request(contribution=contribution)
     return render(
         request,
         "contributions/detail.html",
@@ -108,13 +109,19 @@ def detail(request: HttpRequest, contribution_id: int) -> HttpResponse:
             "timeline": timeline,
             "feedback": selectors.contribution_feedback(contribution=contribution),
             "revisions": selectors.contribution_revisions(contribution=contribution),
-            "pull_request": selectors.contribution_pull_request(contribution=contribution),
+            "pull_request": pull,
+            "pull_commits": selectors.pull_request_commits(pull=pull) if pull else [],
+            "earlier_pulls": selectors.earlier_pull_requests(contribution=contribution),
+            "can_rebase": pull is not None
+            and pull.conflict == "conflict"
+            and pull_request_revise.can_request_rebase(request.user, pull),
             "revision_documents": selectors.revision_documents(revision=revision)
             if revision
             else [],
             "can_edit": permissions.can_edit(request.user, contribution),
             "can_withdraw": contribution.status
-            in {Status.DRAFT, Status.SUBMITTED, Status.IN_REVIEW, Status.CHANGES_REQUESTED},
+            in {Status.DRAFT, Status.SUBMITTED, Status.IN_REVIEW, Status.CHANGES_REQUESTED}
+            and not (pull and pull.state == "open"),
             "can_restore": contribution.status == Status.WITHDRAWN,
             "submit_form": SubmitForm(),
             "profile": profile,
@@ -268,3 +275,25 @@ def import_into(request: HttpRequest, contribution_id: int) -> HttpResponse:
     for note in notes:
         messages.info(request, note)
     return redirect(url)
+
+
+@require_POST
+@login_required
+def rebase(request: HttpRequest, contribution_id: int) -> HttpResponse:
+    """Ask for the entry's pull request to be written again on top of the latest taxonomy."""
+    contribution = own_entry(request, contribution_id)
+    pull = selectors.contribution_pull_request(contribution=contribution)
+    if pull is None:
+        messages.error(request, "This entry has no pull request to bring up to date.")
+        return redirect("contribution-detail", contribution.pk)
+    try:
+        pull_request_revise.pull_request_request_rebase(pull_request_id=pull.pk, actor=request.user)
+    except ServiceError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            "The portal is writing your entry again on top of the latest taxonomy. The pull "
+            "request gets a new commit in a minute or so.",
+        )
+    return redirect("contribution-detail", contribution.pk)

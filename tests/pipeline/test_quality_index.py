@@ -14,13 +14,6 @@ from tests.factories import ContributionFactory
 PG_PATH = "knowledge/technology/ceph/rados/placement_groups/qna.yaml"
 
 
-@pytest.fixture(autouse=True)
-def _fresh_index():
-    quality.quality_index_reset()
-    yield
-    quality.quality_index_reset()
-
-
 @pytest.mark.django_db
 def test_the_taxonomy_sync_indexes_every_entry_with_its_texts(github):
     # given the emulator's sample taxonomy (one knowledge entry, two skills)

@@ -132,3 +132,17 @@ def test_examples_that_nearly_repeat_each_other_are_too_alike():
 
     # then
     assert ("quality.seeds-alike", 2, 1, "question") in _rules(found)
+
+
+def test_a_text_alike_to_several_names_only_the_most_alike():
+    # given three questions, each alike to the ones before it
+    entry = _knowledge()
+    pairs = entry["seed_examples"][0]["questions_and_answers"]
+    pairs.append({"question": "What is an RBD snapshot ?", "answer": "A copy."})
+    pairs.append({"question": "What is a RBD snapshot?", "answer": "A copy."})
+
+    # when
+    found = [f for f in entry_findings(kind="knowledge", entry=entry) if f.rule.endswith("alike")]
+
+    # then one note per question, each naming its closest earlier question
+    assert [(f.qa, f.evidence["other_qa"]) for f in found] == [(2, 1), (3, 1)]

@@ -16,13 +16,6 @@ from tests.factories import ContributionFactory, UserFactory, skill_content
 COPIED = "How do snapshot layering and copy-on-write clones work in RBD?"
 
 
-@pytest.fixture(autouse=True)
-def _fresh_index():
-    quality.quality_index_reset()
-    yield
-    quality.quality_index_reset()
-
-
 def _open_entry_asking(question: str, status: Status = Status.SUBMITTED) -> Contribution:
     draft = {"entry": skill_content(), "attribution": {}}
     draft["entry"]["seed_examples"][2]["question"] = question

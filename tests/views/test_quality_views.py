@@ -8,7 +8,6 @@ import pytest
 from django.urls import reverse
 
 from contributions.models import Contribution
-from contributions.services import quality
 from contributions.services.contributions import contribution_save_draft
 from contributions.services.documents import document_write
 from tests.contributor_samples import DOCUMENT, knowledge_draft
@@ -33,13 +32,6 @@ FINDING = {
         ]
     },
 }
-
-
-@pytest.fixture(autouse=True)
-def _fresh_index():
-    quality.quality_index_reset()
-    yield
-    quality.quality_index_reset()
 
 
 def _slot(html: str, slot: str) -> str:

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('contributions', '0005_issue10_quality'),
+        ('contributions', '0006_issue10_quality'),
     ]
 
     operations = [
