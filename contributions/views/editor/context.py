@@ -21,11 +21,11 @@ from contributions.forms_contributor import (
 )
 from contributions.models import Contribution
 from contributions.selectors import contributor as selectors
+from contributions.selectors import conversions as conversion_selectors
 from contributions.services import validation
 from contributions.services.accounts import DCO_TEXT, profile_get_or_create
 from contributions.services.contributions import submit_blockers
 
-from . import conversions
 from .fields import KNOWLEDGE, SKILL, FieldView, SeedView, build_seeds, editor_values, field_view
 from .findings import Checks, checks_for, quiet_empty_duplicates
 
@@ -128,7 +128,7 @@ def editor_context(
         "documents": selectors.draft_documents(contribution=contribution)
         if contribution.kind == KNOWLEDGE
         else [],
-        "conversions": conversions.draft_conversions(contribution)
+        "conversions": conversion_selectors.draft_conversions(contribution=contribution)
         if contribution.kind == KNOWLEDGE
         else [],
         "upload_form": DocumentUploadForm(),

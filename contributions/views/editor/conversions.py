@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from contributions.conversion import CONVERTIBLE
 from contributions.models import Contribution, DocumentConversion
+from contributions.selectors import conversions as selectors
 from contributions.services import conversion as services
 from contributions.services.core import ServiceError
 
@@ -51,21 +52,8 @@ def converting_notice(names: list[str]) -> str:
     )
 
 
-def draft_conversions(contribution: Contribution) -> list[DocumentConversion]:
-    """The files of a draft still being converted or waiting to be checked (one query)."""
-    return list(
-        DocumentConversion.objects.filter(contribution=contribution)
-        .exclude(state=DocumentConversion.State.USED)
-        .defer("original")
-    )
-
-
 def _conversion(contribution: Contribution, conversion_id: int) -> DocumentConversion:
-    conversion = (
-        DocumentConversion.objects.filter(pk=conversion_id, contribution=contribution)
-        .defer("original")
-        .first()
-    )
+    conversion = selectors.draft_conversion(contribution=contribution, conversion_id=conversion_id)
     if conversion is None:
         raise Http404("No such file.")
     return conversion
