@@ -86,7 +86,7 @@ def test_a_pdf_with_100000_pages_is_refused_quickly():
         tracemalloc.stop()
 
     # then it was refused from the page count: the list of 100,000 page references alone takes
-    # about 24 MB here, while building the pages would take hundreds
+    # about 24 MB here; building the pages as well would take far more
     assert peak < 48 * 1024 * 1024, peak
 
 
