@@ -6,7 +6,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from contributions.views import accounts, pages
+from contributions.views import accounts, metrics, pages
 
 
 class FaviconRedirect(RedirectView):
@@ -21,6 +21,9 @@ class FaviconRedirect(RedirectView):
 urlpatterns = [
     path("", pages.home, name="home"),
     path("health/", pages.health, name="health"),
+    path("health/live/", pages.health_live, name="health-live"),
+    path("health/ready/", pages.health_ready, name="health-ready"),
+    path("metrics", metrics.metrics, name="metrics"),
     path("favicon.ico", FaviconRedirect.as_view(), name="favicon"),
     path("accounts/signup/", accounts.signup, name="signup"),
     path("accounts/", include("django.contrib.auth.urls")),
