@@ -200,6 +200,7 @@ def main() -> None:
         from django.core.management import call_command
 
         call_command("migrate", verbosity=0)
+        call_command("collectstatic", interactive=False, verbosity=0)  # as bin/serve setup does
         started = time.monotonic()
         seeded = seed(args.entries)
         print(f"== seeded {args.entries} entries in {time.monotonic() - started:.1f}s")
@@ -208,7 +209,8 @@ def main() -> None:
             if os.environ.get("BENCH_PORT") is None
             else int(os.environ["BENCH_PORT"])
         )
-        server = start_gunicorn(env, port, tmp / "gunicorn.log")
+        log = tmp / "gunicorn.log"
+        server = start_gunicorn(env, port, log)
         anonymous = {"Host": "127.0.0.1"}
         author = {"Host": "127.0.0.1", "Cookie": f"sessionid={seeded['author_session']}"}
         reviewer = {"Host": "127.0.0.1", "Cookie": f"sessionid={seeded['reviewer_session']}"}
@@ -250,6 +252,8 @@ def main() -> None:
     print(f"  5xx answers: {fives}; other non-200: {sum(bad.values()) - fives}")
     print(f"  bare view p95 {base_p95 * 1000:.1f} ms")
     if bad:
+        errors = [line for line in log.read_text().splitlines() if "Error" in line][:5]
+        print("  first errors in the server's log:", *errors, sep="\n    ")
         raise SystemExit(1)
 
 

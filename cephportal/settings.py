@@ -321,6 +321,12 @@ AXES_VERBOSE = False
 THROTTLE_CACHE = "default"
 # Sign-ups one client address may make, as "count/period" (period: s, min, h, day).
 SIGNUP_RATE = env.str("SIGNUP_RATE", default="5/h")
+# New accounts confirm their e-mail address (a signed link, valid this many hours) before they
+# may submit; entries each person may submit, and documents add, in 24 hours (0: no limit).
+REQUIRE_VERIFIED_EMAIL = env.bool("REQUIRE_VERIFIED_EMAIL", default=True)
+EMAIL_VERIFICATION_HOURS = env.int("EMAIL_VERIFICATION_HOURS", default=72)
+SUBMISSIONS_PER_DAY = env.int("SUBMISSIONS_PER_DAY", default=50)
+DOCUMENTS_PER_DAY = env.int("DOCUMENTS_PER_DAY", default=200)
 
 # --- Operations ------------------------------------------------------------------------------
 # Bearer token Prometheus must send to GET /metrics; empty: metrics are open to loopback only.

@@ -53,6 +53,8 @@ class ContributorProfile(models.Model):
     dco_consented_at = models.DateTimeField(null=True, blank=True)
     dco_version = models.CharField(max_length=20, blank=True)
     show_on_leaderboard = models.BooleanField(default=False)
+    # When the account's e-mail address was confirmed by its link; entries wait for it.
+    email_verified_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

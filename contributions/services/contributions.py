@@ -6,6 +6,7 @@ import hashlib
 import json
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -26,6 +27,7 @@ from .core import (
     event_record,
     lock_contribution,
 )
+from .limits import submission_limit_blocker
 from .reviews import reviews_clear_for_new_revision
 
 
@@ -223,6 +225,14 @@ def submit_blockers(contribution: Contribution, actor: AbstractBaseUser) -> list
         )
     if contribution.validation_state != Contribution.Validation.PASSED:
         blockers.append("Fix the problems marked in the form first.")
+    if settings.REQUIRE_VERIFIED_EMAIL and profile.email_verified_at is None:
+        blockers.append(
+            "Confirm your e-mail address first: open the link we sent you (your profile page "
+            "can send it again)."
+        )
+    limit = submission_limit_blocker(user=actor)
+    if limit:
+        blockers.append(limit)
     return blockers
 
 
