@@ -9,6 +9,7 @@ by a webhook are stored straight away; the reconcile fetches any it missed.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
@@ -16,6 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from contributions.forge import Feedback, FeedbackPage, PullRequestInfo, get_forge
@@ -28,11 +30,12 @@ from contributions.models import (
     TaskFailure,
     WebhookDelivery,
 )
-from contributions.workflow import Status
+from contributions.workflow import EDITABLE, Status
 
-from .core import event_record, lock_contribution
+from .core import ServiceError, contribution_move, event_record, lock_contribution
 from .notifications import notify
 from .pipeline import OPEN_TASK, entry_path, follow_remote_state
+from .pull_request_revise import pull_request_conflict_note
 
 logger = logging.getLogger(__name__)
 
@@ -87,6 +90,24 @@ def pull_request_apply(*, pull_request_id: int, info: PullRequestInfo | None) ->
     )
 
 
+def _check_mergeable(forge: Any, pull: PullRequest, info: PullRequestInfo) -> None:
+    """A pull request that stopped merging: tell people; if its folder was taken, say so."""
+    from .pull_request_revise import path_taken, path_taken_on_open_pull, plan_for_revision
+
+    conflict = pull_request_conflict_note(pull_request_id=pull.pk, info=info)
+    if conflict != PullRequest.Conflict.CONFLICT:
+        return
+    pull = PullRequest.objects.select_related("contribution__author__profile", "revision").get(
+        pk=pull.pk
+    )
+    try:
+        plan = plan_for_revision(pull.contribution, pull.revision)
+    except ServiceError:
+        return
+    if path_taken(forge=forge, plan=plan):
+        path_taken_on_open_pull(pull_request_id=pull.pk)
+
+
 def pull_request_sync(*, pull_request_id: int) -> list[str]:
     """Read one pull request from GitHub (conditionally) and its new feedback; apply both."""
     pull = PullRequest.objects.filter(pk=pull_request_id).first()
@@ -95,6 +116,8 @@ def pull_request_sync(*, pull_request_id: int) -> list[str]:
     forge = get_forge()
     info = forge.get_pull_request(repo=pull.repo, number=pull.number, etag=pull.etag)
     moved = pull_request_apply(pull_request_id=pull.pk, info=info)
+    if info is not None and info.state == "open":
+        _check_mergeable(forge, pull, info)
     if pull.state == PullRequest.State.OPEN or info is not None:
         reviews = forge.list_reviews(repo=pull.repo, number=pull.number, etag=pull.reviews_etag)
         comments = forge.list_comments(repo=pull.repo, number=pull.number, etag=pull.comments_etag)
@@ -152,6 +175,44 @@ def _comment_text(item: Feedback) -> str:
     return f"{heading}:\n\n{body}" if body else f"{heading}."
 
 
+def asks_for_changes(item: Feedback) -> bool:
+    """A "Request changes" review, or a comment matching GITHUB_CHANGES_COMMENT_PATTERN."""
+    if item.author_is_bot:
+        return False
+    if item.kind == "review":
+        return item.state == "CHANGES_REQUESTED"
+    pattern = settings.GITHUB_CHANGES_COMMENT_PATTERN
+    return bool(pattern) and re.search(pattern, item.body) is not None
+
+
+def _follow_review(contribution: Contribution, pull: PullRequest, item: Feedback) -> None:
+    """Move a locked entry for a maintainer's decision on its pull request's current revision."""
+    if pull.revision_id != contribution.current_revision_id:
+        return
+    data = {"number": pull.number, "author": item.author, "external_id": item.external_id}
+    excerpt = feedback_excerpt(item.body)
+    if asks_for_changes(item) and contribution.status == Status.PR_OPEN:
+        contribution_move(
+            contribution=contribution,
+            to_status=Status.PR_CHANGES_REQUESTED,
+            actor=None,
+            note=f"{item.author} on GitHub: {excerpt}" if excerpt else f"{item.author} on GitHub",
+            data=data,
+        )
+    elif (
+        item.kind == "review"
+        and item.state == "APPROVED"
+        and contribution.status == Status.PR_CHANGES_REQUESTED
+    ):
+        contribution_move(
+            contribution=contribution,
+            to_status=Status.PR_OPEN,
+            actor=None,
+            note=f"{item.author} approved the pull request on GitHub.",
+            data=data,
+        )
+
+
 def feedback_store(*, pull_request_id: int, items: Iterable[Feedback]) -> int:
     """Show maintainers' reviews and comments on the entry, once each; returns how many are new."""
     pull = PullRequest.objects.select_related("contribution__author").filter(pk=pull_request_id)
@@ -171,6 +232,7 @@ def feedback_store(*, pull_request_id: int, items: Iterable[Feedback]) -> int:
             continue
         try:
             with transaction.atomic():
+                locked = lock_contribution(contribution.pk)
                 Comment.objects.create(
                     contribution=contribution,
                     revision_id=pull.revision_id,
@@ -188,18 +250,29 @@ def feedback_store(*, pull_request_id: int, items: Iterable[Feedback]) -> int:
                         "kind": item.kind,
                     },
                 )
+                _follow_review(locked, pull, item)
                 notify(
                     recipient=contribution.author,
                     kind="comment",
                     message=feedback_message(item, contribution.summary),
                     contribution=contribution,
-                    url=entry_path(contribution.pk),
+                    url=_feedback_url(locked, item),
                     dedupe_key=f"github-{pull.repo}-{item.external_id}",
                 )
         except IntegrityError:
             continue  # stored meanwhile by a webhook or another reconcile
         added += 1
     return added
+
+
+def _feedback_url(contribution: Contribution, item: Feedback) -> str:
+    """Where the author acts on feedback: the editor when they can change the entry."""
+    if asks_for_changes(item) and Status(contribution.status) in EDITABLE:
+        try:
+            return reverse("contribution-edit", args=[contribution.pk])
+        except NoReverseMatch:
+            pass
+    return entry_path(contribution.pk)
 
 
 def feedback_store_pages(
