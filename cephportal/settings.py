@@ -46,6 +46,12 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "axes",
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.github",
+    "allauth.socialaccount.providers.gitlab",
+    "allauth.socialaccount.providers.openid_connect",
     "contributions",
 ]
 
@@ -60,6 +66,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into a 429 page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -109,6 +116,7 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     "cephportal.throttling.LoginThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -344,6 +352,51 @@ REQUIRE_VERIFIED_EMAIL = env.bool("REQUIRE_VERIFIED_EMAIL", default=True)
 EMAIL_VERIFICATION_HOURS = env.int("EMAIL_VERIFICATION_HOURS", default=72)
 SUBMISSIONS_PER_DAY = env.int("SUBMISSIONS_PER_DAY", default=50)
 DOCUMENTS_PER_DAY = env.int("DOCUMENTS_PER_DAY", default=200)
+
+# --- Sign-in with GitHub, GitLab or OpenID Connect (optional; contributions/social.py) --------
+# Each provider is offered on the login page once its OAuth client is set. Callback URLs:
+# PORTAL_BASE_URL/accounts/social/github/login/callback/ (gitlab, oidc/PROVIDER_ID likewise).
+ACCOUNT_ADAPTER = "contributions.social.PortalAccountAdapter"
+SOCIALACCOUNT_ADAPTER = "contributions.social.PortalSocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = True
+# An address the provider calls verified must not take over an existing portal account.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_PROVIDERS: dict[str, dict] = {}
+if env.str("GITHUB_OAUTH_CLIENT_ID", default=""):
+    SOCIALACCOUNT_PROVIDERS["github"] = {
+        "APPS": [
+            {
+                "client_id": env.str("GITHUB_OAUTH_CLIENT_ID"),
+                "secret": env.str("GITHUB_OAUTH_SECRET", default=""),
+            }
+        ],
+        "SCOPE": ["read:user", "user:email"],
+        "GITHUB_URL": GITHUB_WEB_URL,
+    }
+if env.str("GITLAB_OAUTH_CLIENT_ID", default=""):
+    SOCIALACCOUNT_PROVIDERS["gitlab"] = {
+        "APPS": [
+            {
+                "client_id": env.str("GITLAB_OAUTH_CLIENT_ID"),
+                "secret": env.str("GITLAB_OAUTH_SECRET", default=""),
+                "settings": {"gitlab_url": env.str("GITLAB_URL", default="https://gitlab.com")},
+            }
+        ],
+        "SCOPE": ["read_user"],
+    }
+if env.str("OIDC_CLIENT_ID", default=""):
+    SOCIALACCOUNT_PROVIDERS["openid_connect"] = {
+        "APPS": [
+            {
+                "provider_id": env.str("OIDC_PROVIDER_ID", default="oidc"),
+                "name": env.str("OIDC_NAME", default="single sign-on"),
+                "client_id": env.str("OIDC_CLIENT_ID"),
+                "secret": env.str("OIDC_SECRET", default=""),
+                "settings": {"server_url": env.str("OIDC_SERVER_URL", default="")},
+            }
+        ]
+    }
 
 # --- Operations ------------------------------------------------------------------------------
 # Bearer token Prometheus must send to GET /metrics; empty: metrics are open to loopback only.

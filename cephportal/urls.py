@@ -30,6 +30,8 @@ urlpatterns = [
     path("accounts/verify-email/<str:token>/", accounts.verify_email, name="verify-email"),
     path("accounts/delete/", accounts.delete_account, name="delete-account"),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/social/", include("allauth.urls")),
+    path("accounts/github-noreply/", accounts.github_noreply_choice, name="github-noreply-choice"),
     path("api/", include("contributions.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

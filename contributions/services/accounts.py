@@ -276,3 +276,64 @@ def user_delete_account(*, user: AbstractBaseUser, actor: AbstractBaseUser | Non
         event="account_deleted",
         data={"user": pk, "reattributed_to": stand_in.pk, "moved": moved},
     )
+
+
+# --- Accounts from GitHub, GitLab or OpenID Connect (contributions/social.py) ------------------
+@transaction.atomic
+def social_user_joined(*, user: AbstractBaseUser, provider: str, verified: bool) -> None:
+    """A first sign-in through a provider: the account gets what a sign-up gives it."""
+    group, _ = Group.objects.get_or_create(name=roles.CONTRIBUTOR)
+    user.groups.add(group)
+    profile = ContributorProfile.objects.select_for_update().get(
+        pk=profile_get_or_create(user=user).pk
+    )
+    if verified and profile.email_verified_at is None:
+        profile.email_verified_at = timezone.now()
+        profile.save(update_fields=["email_verified_at", "updated_at"])
+    event_record(
+        contribution=None,
+        actor=user,
+        event="user_signed_up",
+        data={"user": user.pk, "provider": provider, "email_verified": verified},
+    )
+    if not verified and user.email:
+        email_verification_send(user=user)
+
+
+@transaction.atomic
+def profile_record_social_identity(
+    *, user: AbstractBaseUser, github_login: str, github_noreply_email: str
+) -> None:
+    """Remember the GitHub account a person signed in with (login and noreply address)."""
+    profile = ContributorProfile.objects.select_for_update().get(
+        pk=profile_get_or_create(user=user).pk
+    )
+    changed = []
+    if github_noreply_email and profile.github_noreply_email != github_noreply_email:
+        profile.github_noreply_email = github_noreply_email
+        changed.append("github_noreply_email")
+    if github_login and not profile.github_handle:
+        profile.github_handle = github_login
+        changed.append("github_handle")
+    if changed:
+        profile.save(update_fields=[*changed, "updated_at"])
+
+
+@transaction.atomic
+def profile_set_github_noreply(*, user: AbstractBaseUser, enabled: bool) -> ContributorProfile:
+    """Sign entries with the GitHub noreply address, so GitHub shows the person as the author."""
+    profile = ContributorProfile.objects.select_for_update().get(
+        pk=profile_get_or_create(user=user).pk
+    )
+    if enabled and not profile.github_noreply_email:
+        raise ServiceError("Sign in with GitHub once, so the portal knows your GitHub account.")
+    if profile.credit_github_noreply != enabled:
+        profile.credit_github_noreply = enabled
+        profile.save(update_fields=["credit_github_noreply", "updated_at"])
+        event_record(
+            contribution=None,
+            actor=user,
+            event="profile_updated",
+            data={"changed": ["credit_github_noreply"]},
+        )
+    return profile

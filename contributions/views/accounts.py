@@ -17,6 +17,7 @@ from contributions.forms import SignUpForm
 from contributions.services.accounts import (
     email_verification_send,
     email_verify,
+    profile_set_github_noreply,
     user_delete_account,
     user_sign_up,
 )
@@ -96,3 +97,16 @@ def delete_account(request: HttpRequest) -> HttpResponse:
                 messages.success(request, "Your account is deleted.")
                 return redirect("home")
     return render(request, "registration/delete_account.html", {"error": error})
+
+
+@login_required
+@require_POST
+def github_noreply_choice(request: HttpRequest) -> HttpResponse:
+    """Sign entries with the GitHub noreply address, or stop doing so."""
+    try:
+        profile_set_github_noreply(user=request.user, enabled=request.POST.get("enabled") == "yes")
+    except ServiceError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Saved how your entries are signed.")
+    return redirect("profile")
