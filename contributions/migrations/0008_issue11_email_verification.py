@@ -10,7 +10,7 @@ def existing_accounts_are_verified(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("contributions", "0005_pull_request_loop")]
+    dependencies = [("contributions", "0007_issue10_document_conversion")]
 
     operations = [
         migrations.AddField(

@@ -2,7 +2,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("contributions", "0006_issue11_email_verification")]
+    dependencies = [("contributions", "0008_issue11_email_verification")]
 
     operations = [
         migrations.AddField(
