@@ -6,6 +6,7 @@ and a server-less Celery broker; production sets DATABASE_URL, REDIS_URL and SEC
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -44,10 +45,18 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "axes",
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.github",
+    "allauth.socialaccount.providers.gitlab",
+    "allauth.socialaccount.providers.openid_connect",
     "contributions",
 ]
 
 MIDDLEWARE = [
+    "cephportal.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -57,6 +66,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into a 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cephportal.urls"
@@ -100,6 +112,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-axes first: it refuses logins from a client with too many recent failures.
+AUTHENTICATION_BACKENDS = [
+    "cephportal.throttling.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -110,7 +128,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "staticfiles"
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -208,6 +226,16 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    # Per client (anonymous: by address) and per signed-in user; see cephportal/throttling.py.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "cephportal.throttling.AnonApiThrottle",
+        "cephportal.throttling.UserApiThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("API_ANON_RATE", default="120/min"),
+        "user": env.str("API_USER_RATE", default="1200/min"),
+        "login": env.str("API_LOGIN_RATE", default="20/min"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "cephportal API",
@@ -303,6 +331,93 @@ MAX_CONVERSION_PAGES = env.int("MAX_CONVERSION_PAGES", default=300)
 MAX_CONVERSION_UNZIPPED_BYTES = env.int("MAX_CONVERSION_UNZIPPED_BYTES", default=100 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = max(MAX_DOCUMENT_BYTES * 2, 5 * 1024 * 1024)
 
+# --- Abuse and load -------------------------------------------------------------------------
+# Proxies whose X-Forwarded-For names the client (comma-separated addresses); empty: none, the
+# client is whoever connects. Throttles and logs use that client address.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+# Failed logins (web form and API token) a client may make before it is refused, and for how
+# long (seconds) it is refused.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = timedelta(seconds=env.int("LOGIN_LOCKOUT_SECONDS", default=60))
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_CLIENT_IP_CALLABLE = "cephportal.throttling.client_ip"
+# Failures are counted in the database: shared by every web process, with or without Redis.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_DISABLE_ACCESS_LOG = True  # successful logins need no row of their own
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
+# The cache that throttles count in (shared by every web process when it is Redis).
+THROTTLE_CACHE = "default"
+# Sign-ups one client address may make, as "count/period" (period: s, min, h, day).
+SIGNUP_RATE = env.str("SIGNUP_RATE", default="5/h")
+# New accounts confirm their e-mail address (a signed link, valid this many hours) before they
+# may submit; entries each person may submit, and documents add, in 24 hours (0: no limit).
+REQUIRE_VERIFIED_EMAIL = env.bool("REQUIRE_VERIFIED_EMAIL", default=True)
+EMAIL_VERIFICATION_HOURS = env.int("EMAIL_VERIFICATION_HOURS", default=72)
+SUBMISSIONS_PER_DAY = env.int("SUBMISSIONS_PER_DAY", default=50)
+DOCUMENTS_PER_DAY = env.int("DOCUMENTS_PER_DAY", default=200)
+
+# --- Sign-in with GitHub, GitLab or OpenID Connect (optional; contributions/social.py) --------
+# Each provider is offered on the login page once its OAuth client is set. Callback URLs:
+# PORTAL_BASE_URL/accounts/social/github/login/callback/ (gitlab, oidc/PROVIDER_ID likewise).
+ACCOUNT_ADAPTER = "contributions.social.PortalAccountAdapter"
+SOCIALACCOUNT_ADAPTER = "contributions.social.PortalSocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = True
+# An address the provider calls verified must not take over an existing portal account.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_PROVIDERS: dict[str, dict] = {}
+if env.str("GITHUB_OAUTH_CLIENT_ID", default=""):
+    SOCIALACCOUNT_PROVIDERS["github"] = {
+        "APPS": [
+            {
+                "client_id": env.str("GITHUB_OAUTH_CLIENT_ID"),
+                "secret": env.str("GITHUB_OAUTH_SECRET", default=""),
+            }
+        ],
+        "SCOPE": ["read:user", "user:email"],
+        "GITHUB_URL": GITHUB_WEB_URL,
+    }
+if env.str("GITLAB_OAUTH_CLIENT_ID", default=""):
+    SOCIALACCOUNT_PROVIDERS["gitlab"] = {
+        "APPS": [
+            {
+                "client_id": env.str("GITLAB_OAUTH_CLIENT_ID"),
+                "secret": env.str("GITLAB_OAUTH_SECRET", default=""),
+                "settings": {"gitlab_url": env.str("GITLAB_URL", default="https://gitlab.com")},
+            }
+        ],
+        "SCOPE": ["read_user"],
+    }
+if env.str("OIDC_CLIENT_ID", default=""):
+    SOCIALACCOUNT_PROVIDERS["openid_connect"] = {
+        "APPS": [
+            {
+                "provider_id": env.str("OIDC_PROVIDER_ID", default="oidc"),
+                "name": env.str("OIDC_NAME", default="single sign-on"),
+                "client_id": env.str("OIDC_CLIENT_ID"),
+                "secret": env.str("OIDC_SECRET", default=""),
+                "settings": {"server_url": env.str("OIDC_SERVER_URL", default="")},
+            }
+        ]
+    }
+
+# --- Operations ------------------------------------------------------------------------------
+# Bearer token Prometheus must send to GET /metrics; empty: metrics are open to loopback only.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+# Errors to Sentry (or a compatible service) when a DSN is set; nothing is sent otherwise.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+SENTRY_ENVIRONMENT = env.str("SENTRY_ENVIRONMENT", default="production")
+SENTRY_TRACES_SAMPLE_RATE = env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0)
+if SENTRY_DSN:
+    from cephportal.sentry import sentry_init
+
+    sentry_init(
+        dsn=SENTRY_DSN,
+        environment=SENTRY_ENVIRONMENT,
+        traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE,
+    )
+
 # --- Content quality checks (see "Quality checks" in the README) -----------------------------
 QUALITY_CHECKS_ENABLED = env.bool("QUALITY_CHECKS_ENABLED", default=True)
 # Share of an answer's content words that must appear in its passage (0-1).
@@ -328,15 +443,38 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
     CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
     SECURE_CONTENT_TYPE_NOSNIFF = True
+    # Health checks and metrics are asked for over plain http by the process manager and
+    # Prometheus on the host itself, so they are not redirected to https.
+    SECURE_REDIRECT_EXEMPT = [r"^health/", r"^metrics$"]
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 
+# Logs: one line per record on stderr; LOG_FORMAT=json gives one JSON object per line (for a log
+# collector). Every record carries the request id of the request or task it belongs to.
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "cephportal.request_id.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "cephportal.requests": {"level": env.str("REQUEST_LOG_LEVEL", default="INFO")},
+    },
 }

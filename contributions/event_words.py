@@ -159,6 +159,8 @@ EVENT_WORDS: dict[str, EventWords] = {
     ),
     # Accounts
     "user_signed_up": EventWords("signed up", "Account created"),
+    "email_verified": EventWords("confirmed their e-mail address", "E-mail address confirmed"),
+    "account_deleted": EventWords("deleted an account", "Account deleted"),
     "roles_changed": EventWords("changed a person's roles", "Roles changed"),
     "profile_updated": EventWords("updated their profile", "Profile updated"),
     "dco_consent_given": EventWords(

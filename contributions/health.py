@@ -54,6 +54,12 @@ def _worker(timeout: float) -> str:
     return "a worker answered the ping task"
 
 
+def readiness_report() -> dict[str, Any]:
+    """Whether this web process can serve: its database and broker answer (no worker needed)."""
+    checks = {"database": _timed(_database), "broker": _timed(_broker)}
+    return {"ok": all(c["ok"] for c in checks.values()), "checks": checks}
+
+
 def health_report(*, worker_timeout: float = 5.0) -> dict[str, Any]:
     """Check each dependency once and say whether the portal as a whole is healthy."""
     checks = {

@@ -53,6 +53,12 @@ class ContributorProfile(models.Model):
     dco_consented_at = models.DateTimeField(null=True, blank=True)
     dco_version = models.CharField(max_length=20, blank=True)
     show_on_leaderboard = models.BooleanField(default=False)
+    # When the account's e-mail address was confirmed by its link; entries wait for it.
+    email_verified_at = models.DateTimeField(null=True, blank=True)
+    # From a GitHub sign-in: the address GitHub credits the account under, and whether the person
+    # chose to sign their entries with it (GitHub then shows them as the commits' author).
+    github_noreply_email = models.EmailField(blank=True)
+    credit_github_noreply = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -70,6 +76,8 @@ class ContributorProfile(models.Model):
     @property
     def commit_identity(self) -> tuple[str, str]:
         """The (name, email) pair that authors this contributor's commits."""
+        if self.credit_github_noreply and self.github_noreply_email:
+            return (self.commit_name or self.public_name, self.github_noreply_email)
         return (self.commit_name or self.public_name, self.commit_email or self.noreply_email)
 
     @property

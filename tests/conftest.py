@@ -18,6 +18,14 @@ from .factories import ProfileFactory, UserFactory
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(autouse=True)
+def _fresh_throttle_counts():
+    """Each test starts with no requests counted against the API and sign-up throttles."""
+    from django.core.cache import caches
+
+    caches["throttle"].clear()
+
+
 @pytest.fixture
 def contributor(db):
     user = UserFactory(roles=[roles.CONTRIBUTOR])

@@ -41,6 +41,7 @@ class ProfileFactory(factory.django.DjangoModelFactory):
     display_name = factory.Faker("name")
     dco_consented_at = factory.LazyFunction(timezone.now)
     dco_version = settings.DCO_VERSION
+    email_verified_at = factory.LazyFunction(timezone.now)
 
 
 def skill_content(n: int = 5) -> dict:

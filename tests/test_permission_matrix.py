@@ -136,6 +136,14 @@ TABLE: list[tuple[str, str, str, dict, str]] = [
     ("api-docs", "get", "/api/docs/", {}, "O O O O O O"),
     ("github-webhook", "post", "/github/webhook/", {}, "D D D D D D"),
     ("django-admin", "get", "/django-admin/", {}, "L L L L L O"),
+    # --- operations and accounts (issue 11) -----------------------------------------------------
+    ("health-live", "get", "/health/live/", {}, "O O O O O O"),
+    ("health-ready", "get", "/health/ready/", {}, "O O O O O O"),
+    ("metrics", "get", "/metrics", {}, "O O O O O O"),
+    ("verify-email", "get", "/accounts/verify-email/not-a-token/", {}, "L O O O O O"),
+    ("verify-email-resend", "post", "/accounts/verify-email/", {}, "L O O O O O"),
+    ("delete-account", "get", "/accounts/delete/", {}, "L O O O O O"),
+    ("github-noreply-choice", "post", "/accounts/github-noreply/", {}, "L O O O O O"),
     # --- the contributor's pages (issue 4): only the author works on their entry ---------------
     ("my-contributions", "get", "/contributions/", {}, "L O O O O O"),
     ("contribution-new", "get", "/contributions/new/", {}, "L O O O O O"),
@@ -346,7 +354,10 @@ TABLE: list[tuple[str, str, str, dict, str]] = [
 ]
 
 # Named routes that need no row: Django admin's own pages are covered by "django-admin".
-EXEMPT_PREFIXES = ("admin:",)
+# Django admin's, and django-allauth's own pages under /accounts/social/ (its sign-up is closed:
+# contributions/social.py; they are allauth's to test).
+ALLAUTH_ROUTES = ("account_", "socialaccount_", "github_", "gitlab_", "openid_connect_")
+EXEMPT_PREFIXES = ("admin:", *ALLAUTH_ROUTES)
 
 
 def outcome(response) -> str:

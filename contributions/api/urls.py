@@ -1,12 +1,11 @@
 """API routes under /api/. Each area adds its routes in its own module."""
 
 from django.urls import include, path
-from rest_framework.authtoken.views import obtain_auth_token
 
 from . import views
 
 urlpatterns = [
-    path("token/", obtain_auth_token, name="api-token"),
+    path("token/", views.TokenView.as_view(), name="api-token"),
     path("health/", views.HealthView.as_view(), name="api-health"),
     path("me/", views.MeView.as_view(), name="api-me"),
     path("", include("contributions.api.routes")),

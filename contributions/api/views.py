@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
+from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cephportal.throttling import TokenLoginThrottle
 from contributions import roles
 from contributions.health import health_report
 from contributions.services.accounts import profile_get_or_create
@@ -52,3 +54,9 @@ class HealthView(APIView):
     def get(self, request):
         report = health_report()
         return Response(report, status=200 if report["ok"] else 503)
+
+
+class TokenView(ObtainAuthToken):
+    """Trade a user name and password for an API token; throttled per client address."""
+
+    throttle_classes = [TokenLoginThrottle]

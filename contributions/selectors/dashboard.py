@@ -143,8 +143,8 @@ def waiting_entries(*, now: datetime) -> tuple[int, list[dict[str, Any]], dateti
     return result["total"], buckets, result["oldest"]
 
 
-def time_to_first_review(*, now: datetime, days: int = FIRST_REVIEW_DAYS) -> dict[str, Any]:
-    """Median and mean time from first submission to first decision, for recent entries."""
+def first_review_seconds(*, now: datetime, days: int = FIRST_REVIEW_DAYS) -> list[float]:
+    """Seconds from first submission to first decision, for entries first decided lately."""
     first_submitted = (
         ContributionEvent.objects.filter(contribution=OuterRef("pk"), event="submitted")
         .order_by("created_at")
@@ -158,8 +158,13 @@ def time_to_first_review(*, now: datetime, days: int = FIRST_REVIEW_DAYS) -> dic
         .filter(first_review__gte=now - timedelta(days=days), first_submitted__isnull=False)
         .values_list("first_submitted", "first_review")
     )
-    hours = [(review - submitted).total_seconds() / 3600 for submitted, review in rows]
-    hours = [h for h in hours if h >= 0]
+    seconds = [(review - submitted).total_seconds() for submitted, review in rows]
+    return [value for value in seconds if value >= 0]
+
+
+def time_to_first_review(*, now: datetime, days: int = FIRST_REVIEW_DAYS) -> dict[str, Any]:
+    """Median and mean time from first submission to first decision, for recent entries."""
+    hours = [value / 3600 for value in first_review_seconds(now=now, days=days)]
     if not hours:
         return {"count": 0, "median_hours": None, "mean_hours": None, "days": days}
     return {

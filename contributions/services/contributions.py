@@ -27,6 +27,7 @@ from .core import (
     event_record,
     lock_contribution,
 )
+from .limits import submission_limit_blocker
 from .reviews import _queue_pull_request, reviews_clear_for_new_revision
 
 
@@ -253,6 +254,14 @@ def submit_blockers(contribution: Contribution, actor: AbstractBaseUser) -> list
         )
     if contribution.validation_state != Contribution.Validation.PASSED:
         blockers.append("Fix the problems marked in the form first.")
+    if settings.REQUIRE_VERIFIED_EMAIL and profile.email_verified_at is None:
+        blockers.append(
+            "Confirm your e-mail address first: open the link we sent you (your profile page "
+            "can send it again)."
+        )
+    limit = submission_limit_blocker(user=actor)
+    if limit:
+        blockers.append(limit)
     return blockers
 
 

@@ -15,6 +15,7 @@ from contributions.models import Contribution, KnowledgeDocument
 
 from .contributions import CHECK_FIELDS, _check_editable, _record_validation
 from .core import ServiceError, event_record, lock_contribution
+from .limits import document_limit_check
 
 MAX_DOCUMENTS = 20
 DOCUMENT_EXTENSIONS = (".md", ".markdown")
@@ -99,6 +100,7 @@ def document_upload(
 ) -> KnowledgeDocument:
     """Add an uploaded markdown file to a knowledge draft."""
     contribution = _lock_for_documents(contribution_id, actor)
+    document_limit_check(user=actor)
     name = document_filename(filename)
     text = document_text(data)
     drafts = KnowledgeDocument.objects.filter(contribution=contribution, revision__isnull=True)
@@ -134,6 +136,7 @@ def document_write(
     name = document_filename(filename if "." in filename else f"{filename}.md")
     text = document_text(content)
     if document_id is None:
+        document_limit_check(user=actor)
         count = KnowledgeDocument.objects.filter(
             contribution=contribution, revision__isnull=True
         ).count()

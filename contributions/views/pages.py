@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from contributions.health import health_report
+from contributions.health import health_report, readiness_report
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -29,3 +29,18 @@ def health(request: HttpRequest) -> JsonResponse:
     ):
         return render(request, "portal/health.html", {"report": report}, status=status)
     return JsonResponse(report, status=status)
+
+
+@never_cache
+@require_GET
+def health_live(request: HttpRequest) -> JsonResponse:
+    """Liveness for a process manager: this process answers; nothing else is checked."""
+    return JsonResponse({"ok": True})
+
+
+@never_cache
+@require_GET
+def health_ready(request: HttpRequest) -> JsonResponse:
+    """Readiness for a process manager or load balancer: database and broker answer."""
+    report = readiness_report()
+    return JsonResponse(report, status=200 if report["ok"] else 503)

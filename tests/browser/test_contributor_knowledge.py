@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.core import mail
 from playwright.sync_api import expect
 
 from contributions.models import Contribution
@@ -25,6 +26,10 @@ def test_newcomer_writes_checks_reloads_and_submits_a_knowledge_entry(page, shot
     page.get_by_label("Password (again)").fill("a sturdy passphrase 42")
     page.get_by_role("button", name="Create account").click()
     expect(page.get_by_text("Welcome! Your account is ready.")).to_be_visible()
+    # and confirms their address with the link the portal e-mailed them (needed to submit)
+    link = re.search(r"https?://\S+(/accounts/verify-email/\S+/)", mail.outbox[-1].body).group(1)
+    page.goto(link)
+    expect(page.get_by_text("your e-mail address is confirmed")).to_be_visible()
 
     # when they start a knowledge entry
     page.get_by_role("link", name="New entry").first.click()
