@@ -181,7 +181,13 @@ EVENT_WORDS: dict[str, EventWords] = {
 # in the audit log.
 # Left out of the histories people read (they stay in the audit log): draft saves are noise, and
 # the pull-request row's own records repeat the status moves shown beside them.
-QUIET_EVENTS: tuple[str, ...] = ("draft_saved", "pull_request_recorded", "pull_request_state")
+# Said again by the move that follows them ("revision_pushed" by "pr_updated").
+QUIET_EVENTS: tuple[str, ...] = (
+    "draft_saved",
+    "pull_request_recorded",
+    "pull_request_state",
+    "revision_pushed",
+)
 
 
 def _fallback(name: str) -> EventWords:

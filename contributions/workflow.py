@@ -86,6 +86,9 @@ TRANSITIONS: dict[tuple[Status, Status], str] = {
     # Closed without merge: revise and resubmit (a new pull request after review), or give up.
     (Status.CLOSED, Status.SUBMITTED): "resubmitted_after_close",
     (Status.CLOSED, Status.ABANDONED): "abandoned",
+    # A maintainer reopens or merges the pull request of an abandoned entry after all.
+    (Status.ABANDONED, Status.PR_OPEN): "pr_reopened",
+    (Status.ABANDONED, Status.MERGED): "pr_merged",
     (Status.WITHDRAWN, Status.DRAFT): "restored",
 }
 
@@ -95,7 +98,7 @@ EVENT_VARIANTS: dict[tuple[Status, Status], frozenset[str]] = {
     (Status.PR_OPEN, Status.PR_CHANGES_REQUESTED): frozenset({"path_taken", "base_conflict"}),
 }
 
-TERMINAL: frozenset[Status] = frozenset({Status.MERGED, Status.REJECTED, Status.ABANDONED})
+TERMINAL: frozenset[Status] = frozenset({Status.MERGED, Status.REJECTED})
 # Statuses in which the author may still change the content.
 EDITABLE: frozenset[Status] = frozenset(
     {

@@ -251,7 +251,11 @@ _STATE_MESSAGES = {
 # Remote state -> the moves that bring a contribution there from where it is, when the pull
 # request holds the entry's current revision.
 _MOVES: dict[str, dict[Status, list[Status]]] = {
-    "open": {Status.APPROVED: [Status.PR_OPEN], Status.CLOSED: [Status.PR_OPEN]},
+    "open": {
+        Status.APPROVED: [Status.PR_OPEN],
+        Status.CLOSED: [Status.PR_OPEN],
+        Status.ABANDONED: [Status.PR_OPEN],
+    },
     "closed": {
         Status.APPROVED: [Status.PR_OPEN, Status.CLOSED],
         Status.PR_OPEN: [Status.CLOSED],
@@ -262,6 +266,7 @@ _MOVES: dict[str, dict[Status, list[Status]]] = {
         Status.PR_OPEN: [Status.MERGED],
         Status.PR_CHANGES_REQUESTED: [Status.MERGED],
         Status.CLOSED: [Status.PR_OPEN, Status.MERGED],
+        Status.ABANDONED: [Status.MERGED],
     },
 }
 # A merge while a newer revision is still on its way (in portal review, approved but not

@@ -245,7 +245,7 @@ def revision_message(plan: PullRequestPlan, *, reason: str) -> str:
     approved = ", ".join(plan.reviewer_names) or "the portal's reviewers"
     why = (
         f"Revision {plan.revision.number} of {plan.taxonomy_path}/qna.yaml, written by "
-        f"{plan.author_name} in cephportal in answer to the review of this pull request"
+        f"{plan.author_name} in cephportal after this pull request opened"
     )
     if reason == "rebase":
         why = (

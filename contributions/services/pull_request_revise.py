@@ -174,7 +174,8 @@ def _history(pull: PullRequest, plan: PullRequestPlan) -> tuple[str, ...]:
     if plan.revision.number not in numbers:
         numbers.append(plan.revision.number)
     return tuple(
-        f"revision {number}, after review on this pull request" for number in sorted(set(numbers))
+        f"revision {number}, made in the portal after this pull request opened"
+        for number in sorted(set(numbers))
     )
 
 

@@ -43,9 +43,13 @@ def status_words(value: str) -> str:
 
 
 @register.filter
-def from_github(feedback) -> list:
-    """The maintainers' reviews and comments from GitHub among an entry's feedback."""
-    return [item for item in feedback or [] if getattr(item, "on_github", False)]
+def from_github(feedback, revision_number=None) -> list:
+    """The maintainers' reviews and comments from GitHub among an entry's feedback; with a
+    revision number, only those made on that revision (what the author answers now)."""
+    items = [item for item in feedback or [] if getattr(item, "on_github", False)]
+    if revision_number is not None:
+        items = [item for item in items if getattr(item, "revision", None) == revision_number]
+    return items
 
 
 @register.filter

@@ -263,3 +263,41 @@ def test_a_configured_comment_counts_as_a_change_request(github, contributor, re
     entry.refresh_from_db()
     assert entry.status == Status.PR_CHANGES_REQUESTED
     assert PullRequest.objects.get(pk=pull.pk).state == "open"
+
+
+@pytest.mark.django_db
+def test_an_abandoned_entry_follows_a_reopen_and_a_merge_on_github(
+    github, contributor, reviewer, admin_user
+):
+    # given an entry abandoned after its pull request was closed
+    entry, pull = _opened(contributor, reviewer)
+    github.close_pull(TAXONOMY, pull.number)
+    pull_request_tracking.pull_request_sync(pull_request_id=pull.pk)
+    contribution_abandon(contribution_id=entry.pk, actor=admin_user, reason="Stale.")
+    # when a maintainer reopens it after all, and merges it
+    github.reopen_pull(TAXONOMY, pull.number)
+    pull_request_tracking.pull_request_sync(pull_request_id=pull.pk)
+    entry.refresh_from_db()
+    reopened = entry.status
+    github.merge_pull(TAXONOMY, pull.number)
+    pull_request_tracking.pull_request_sync(pull_request_id=pull.pk)
+    # then the entry followed GitHub both times
+    entry.refresh_from_db()
+    assert (reopened, entry.status) == (Status.PR_OPEN, Status.MERGED)
+
+
+@pytest.mark.django_db
+def test_the_review_page_says_a_closed_pull_request_gets_a_new_one(
+    github, client, contributor, reviewer
+):
+    # given a closed pull request and a new revision waiting for review
+    entry, pull = _opened(contributor, reviewer)
+    github.close_pull(TAXONOMY, pull.number)
+    pull_request_tracking.pull_request_sync(pull_request_id=pull.pk)
+    resubmit(entry)
+    # when a reviewer opens it
+    client.force_login(reviewer)
+    page = client.get(f"/review/{entry.pk}/").content.decode()
+    # then it says a new pull request will be opened, not a commit on the closed one
+    assert "opens a new pull request" in page
+    assert "adds it to this pull request" not in page

@@ -43,6 +43,8 @@ ALLOWED = {
     ("closed", "merged"),
     ("closed", "submitted"),
     ("closed", "abandoned"),
+    ("abandoned", "pr_open"),
+    ("abandoned", "merged"),
     ("withdrawn", "draft"),
 }
 ALL_PAIRS = list(itertools.product([s.value for s in Status], repeat=2))
