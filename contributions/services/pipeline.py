@@ -324,7 +324,16 @@ def follow_remote_state(
             dedupe_key=f"pull-request-{pull.pk}-event-{event.pk}",
         )
         moved.append(target.value)
+        if target == Status.MERGED:
+            # The folder is taken now: the path picker and the checks should know at once.
+            transaction.on_commit(_sync_taxonomy_tree)
     return moved
+
+
+def _sync_taxonomy_tree() -> None:
+    from contributions.tasks.pipeline import sync_taxonomy_tree
+
+    sync_taxonomy_tree.delay()
 
 
 @transaction.atomic
