@@ -301,3 +301,20 @@ def test_the_review_page_says_a_closed_pull_request_gets_a_new_one(
     # then it says a new pull request will be opened, not a commit on the closed one
     assert "opens a new pull request" in page
     assert "adds it to this pull request" not in page
+
+
+@pytest.mark.django_db
+def test_a_merge_refreshes_the_taxonomy_tree_at_once(
+    github, contributor, reviewer, django_capture_on_commit_callbacks
+):
+    # given an open pull request that a maintainer merges
+    entry, pull = _opened(contributor, reviewer)
+    github.merge_pull(TAXONOMY, pull.number)
+    # when the portal sees the merge
+    with (
+        mock.patch("contributions.tasks.pipeline.sync_taxonomy_tree.delay") as sync,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        pull_request_tracking.pull_request_sync(pull_request_id=pull.pk)
+    # then the taxonomy tree is read again (the folder is taken now)
+    assert sync.call_count == 1
