@@ -3,7 +3,8 @@
 Run from the repository root:  .venv/bin/python benchmarks/bench_pipeline.py [--prs 200]
 
 1. Requests per pull request, counted by the emulator: a skill and a knowledge entry in
-   same-repo mode (target for a skill: at most 7), and a skill in fork mode (first and later).
+   same-repo mode (target for a skill: at most 8), a skill in fork mode (first and later), and
+   a later revision pushed to its open pull request.
 2. The time real Celery workers take to open --prs skill pull requests under GitHub's secondary
    limits as the emulator enforces them (80 content-creating requests a minute, 500 an hour),
    against the least time those limits allow. Each skill PR makes 4 content-creating requests
@@ -125,6 +126,21 @@ def measure_requests(emulator, author, reviewer) -> list[tuple[str, int, int]]:
     settings.GITHUB_FORK_MODE = False
     settings.GITHUB_TOKEN = emulator.bot_token
     reset_forge()
+    # A later revision of an open pull request: one new commit on its branch.
+    from tests.pipeline.revisions import resubmit
+
+    entry = approved_entry(author=author, reviewer=reviewer, kind="skill", n=950)
+    pull_request_open(contribution_id=entry.pk)
+    entry = resubmit(entry, reviewer=reviewer)
+    emulator.reset_counters()
+    pull_request_open(contribution_id=entry.pk)
+    rows.append(
+        (
+            "skill, revision pushed to its open PR",
+            requests_of(emulator, "cephbot"),
+            emulator.counters()["content_creating"].get("cephbot", 0),
+        )
+    )
     return rows
 
 
@@ -178,7 +194,7 @@ def main() -> None:
         reviewer = UserFactory(roles=[roles.CONTRIBUTOR, roles.REVIEWER])
         ProfileFactory(user=reviewer)
 
-        print("== requests per pull request (same-repo target for a skill: at most 7)")
+        print("== requests per pull request (same-repo target for a skill: at most 8)")
         for name, total, creating in measure_requests(emulator, author, reviewer):
             print(f"  {name:<45} {total:>3} requests, {creating} content-creating")
 

@@ -273,6 +273,23 @@ CELERY_BEAT_SCHEDULE["sync-taxonomy-tree"] = {
     "task": "contributions.tasks.sync_taxonomy_tree",
     "schedule": float(TAXONOMY_SYNC_INTERVAL_SECONDS),
 }
+# How often (seconds) open entries are checked again when the taxonomy or the checks changed.
+RECHECK_INTERVAL_SECONDS = env.int("RECHECK_INTERVAL_SECONDS", default=3600)
+CELERY_BEAT_SCHEDULE["recheck-open-entries"] = {
+    "task": "contributions.tasks.recheck_open_entries",
+    "schedule": float(RECHECK_INTERVAL_SECONDS),
+}
+# A name for this portal in branch and tag names, so that a reset database never adopts an old
+# entry's pull request; empty: made up once and stored in the database.
+PORTAL_INSTANCE_ID = env.str("PORTAL_INSTANCE_ID", default="")
+# Whether a revision of an entry whose pull request is open goes back through portal review
+# ("portal") or straight to the pull request ("direct").
+PR_REVISION_REVIEW = env.str("PR_REVISION_REVIEW", default="portal").strip().lower()
+if PR_REVISION_REVIEW not in ("portal", "direct"):
+    raise ImproperlyConfigured("PR_REVISION_REVIEW must be 'portal' or 'direct'.")
+# A regular expression: a maintainer's pull-request comment that matches it counts as a request
+# for changes, like a "Request changes" review. Empty: only reviews count.
+GITHUB_CHANGES_COMMENT_PATTERN = env.str("GITHUB_CHANGES_COMMENT_PATTERN", default="")
 
 # --- Contribution rules -----------------------------------------------------------------------
 REQUIRED_APPROVALS = env.int("REQUIRED_APPROVALS", default=1)

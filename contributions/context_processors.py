@@ -51,6 +51,7 @@ def portal(request: HttpRequest) -> dict:
             "taxonomy_name": settings.TAXONOMY_NAME,
             "taxonomy_repo": settings.TAXONOMY_REPO,
             "taxonomy_url": f"{settings.GITHUB_WEB_URL}/{settings.TAXONOMY_REPO}",
+            "revision_review": settings.PR_REVISION_REVIEW,
             "nav": _nav(request) if user is not None and user.is_authenticated else [],
         }
     }

@@ -75,6 +75,65 @@ EVENT_WORDS: dict[str, EventWords] = {
     "pr_merged": EventWords("merged the pull request", "Merged into the taxonomy"),
     "pr_closed": EventWords("closed the pull request", "Pull request closed"),
     "pr_reopened": EventWords("reopened the pull request", "Pull request reopened"),
+    # After the pull request opens: maintainers' requests, revisions, conflicts
+    "maintainer_changes_requested": EventWords(
+        "asked for changes on the pull request", "A maintainer asked for changes on GitHub"
+    ),
+    "maintainer_changes_resolved": EventWords(
+        "withdrew the request for changes", "The maintainer's request for changes was settled"
+    ),
+    "revision_submitted": EventWords(
+        "submitted a new revision for the pull request",
+        "New revision submitted for portal review before it goes to the pull request",
+    ),
+    "revision_sent": EventWords(
+        "sent a new revision straight to the pull request",
+        "New revision sent straight to the pull request",
+    ),
+    "resubmitted_after_close": EventWords(
+        "submitted a new revision after the pull request was closed",
+        "Submitted again after the pull request was closed",
+    ),
+    "pr_updated": EventWords(
+        "added the new revision to the pull request", "New revision added to the pull request"
+    ),
+    "revision_pushed": EventWords(
+        "pushed a commit to the pull request", "A commit was added to the pull request"
+    ),
+    "pull_request_body_updated": EventWords(
+        "updated the pull request's description", "Pull request description updated"
+    ),
+    "path_taken": EventWords(
+        "found the entry's folder taken in the taxonomy",
+        "Another entry now uses this folder in the taxonomy",
+    ),
+    "base_conflict": EventWords(
+        "found the pull request in conflict with the taxonomy",
+        "The pull request conflicts with the taxonomy",
+    ),
+    "pull_request_conflict": EventWords(
+        "found the pull request in conflict with the taxonomy",
+        "The pull request conflicts with the taxonomy's latest version",
+    ),
+    "pull_request_mergeable": EventWords(
+        "found the pull request mergeable again", "The pull request can be merged again"
+    ),
+    "rebase_requested": EventWords(
+        "asked to bring the pull request up to date",
+        "Bringing the pull request up to date was requested",
+    ),
+    "pull_request_rebased": EventWords(
+        "brought the pull request up to date",
+        "The pull request was brought up to date with the taxonomy",
+    ),
+    "abandoned": EventWords("marked the entry abandoned", "Marked abandoned"),
+    "checks_regressed": EventWords(
+        "found the entry no longer passes the checks",
+        "No longer passes the checks after the taxonomy or its rules changed",
+    ),
+    "checks_recovered": EventWords(
+        "found the entry passes the checks again", "Passes the checks again"
+    ),
     "pipeline_failed": EventWords(
         "could not hand the entry over to GitHub", "Handing the entry over to GitHub failed"
     ),

@@ -115,9 +115,13 @@ class Contribution(models.Model):
     )
     validation_issues = models.JSONField(default=list, blank=True)
     validated_at = models.DateTimeField(null=True, blank=True)
-    # Set once, when the entry is handed to the pull-request pipeline; guards "exactly once".
+    # Set when an approved revision is handed to the pull-request pipeline (once per revision);
+    # also the commit date of that revision's commit, so a rerun makes the same commit.
     handed_over_at = models.DateTimeField(null=True, blank=True)
     pipeline_error = models.TextField(blank=True)
+    # Set by the periodic re-check when an entry that passed no longer does (new rules, new
+    # taxonomy); cleared when it passes again.
+    checks_regressed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True, db_index=True)
@@ -151,6 +155,10 @@ class Revision(AppendOnlyModel):
     content = models.JSONField(help_text="The taxonomy entry (qna.yaml data) as JSON.")
     attribution = models.JSONField(default=dict, blank=True)
     content_sha256 = models.CharField(max_length=64)
+    # Whether the folder already held a qna.yaml (in the synced taxonomy) when this revision was
+    # submitted: the author knowingly replaces it. Otherwise a qna.yaml found there upstream
+    # means someone else took the folder.
+    replaces_existing = models.BooleanField(default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -319,17 +327,35 @@ class ContributionEvent(AppendOnlyModel):
 
 
 class PullRequest(models.Model):
-    """The GitHub pull request opened for an approved revision."""
+    """A GitHub pull request of an entry; `revision` is the revision its branch holds now.
+
+    Later revisions are pushed to the same pull request as new commits (PullRequestCommit);
+    after a close without merge, a resubmitted entry gets a new pull request (`follows`).
+    """
 
     class State(models.TextChoices):
         OPEN = "open", "Open"
         CLOSED = "closed", "Closed"
         MERGED = "merged", "Merged"
 
+    class Conflict(models.TextChoices):
+        NONE = "", "None"
+        CONFLICT = "conflict", "Conflicts with the base branch"
+        PATH_TAKEN = "path_taken", "Another entry took the folder"
+
     contribution = models.ForeignKey(
         Contribution, on_delete=models.CASCADE, related_name="pull_requests"
     )
     revision = models.ForeignKey(Revision, on_delete=models.PROTECT, related_name="+")
+    follows = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="followed_by"
+    )
+    # GitHub's word on merging into the base: None while unknown (GitHub computes it lazily).
+    mergeable = models.BooleanField(null=True, blank=True)
+    conflict = models.CharField(max_length=16, choices=Conflict.choices, blank=True, default="")
+    conflict_noticed_at = models.DateTimeField(null=True, blank=True)
+    # When a rebase was asked for: the commit date of the recreated commit (same on a rerun).
+    rebase_requested_at = models.DateTimeField(null=True, blank=True)
     repo = models.CharField(max_length=200)
     number = models.PositiveIntegerField()
     url = models.URLField(max_length=500)
@@ -358,6 +384,30 @@ class PullRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.repo}#{self.number}"
+
+
+class PullRequestCommit(models.Model):
+    """A commit the portal put on a pull request's branch, and why."""
+
+    class Reason(models.TextChoices):
+        OPENED = "opened", "Opened the pull request"
+        REVISION = "revision", "New revision"
+        REBASE = "rebase", "Brought up to date with the base branch"
+
+    pull_request = models.ForeignKey(PullRequest, on_delete=models.CASCADE, related_name="commits")
+    revision = models.ForeignKey(Revision, on_delete=models.PROTECT, related_name="+")
+    sha = models.CharField(max_length=40)
+    reason = models.CharField(max_length=16, choices=Reason.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["pull_request", "sha"], name="pull_request_commit_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pull_request} {self.sha[:7]} ({self.reason})"
 
 
 class ReviewerScope(models.Model):

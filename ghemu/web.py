@@ -39,10 +39,12 @@ def _not_found() -> Response:
 
 
 def handle_web(emu: Emulator, parts: list[str]) -> Response | None:
-    """Answer /OWNER/REPO and /OWNER/REPO/pull/N (and /pulls); None when the path is not ours."""
+    """Answer /OWNER/REPO and /OWNER/REPO/pull/N (and /pulls, and /pull/N/commits/SHA, which
+    shows the pull request's page as GitHub shows one commit of it); None when not ours."""
     if len(parts) == 2:
         return _repo_page(emu, parts[0], parts[1])
-    if len(parts) == 4 and parts[2] == "pull" and parts[3].isdigit():
+    is_pull = len(parts) >= 4 and parts[2] == "pull" and parts[3].isdigit()
+    if is_pull and (len(parts) == 4 or (len(parts) == 6 and parts[4] == "commits")):
         return _pull_page(emu, parts[0], parts[1], int(parts[3]))
     if len(parts) == 3 and parts[2] == "pulls":
         return _repo_page(emu, parts[0], parts[1])
@@ -105,6 +107,21 @@ def _pull_page(emu: Emulator, owner: str, name: str, number: int) -> Response:
             patch = head_git.patch(pull.base_sha, pull.head_sha)
     except Exception as error:
         patch = f"(the changes could not be shown: {error})"
+    commits = ""
+    try:
+        source = git if head_repo is repo else head_git
+        shas = source.rev_list(f"{base}..{pull.head_sha}", reverse=True)
+        items = []
+        for sha in shas:
+            commit = source.read_commit(sha)
+            subject = commit.message.splitlines()[0] if commit.message else ""
+            items.append(
+                f"<li id='commit-{sha[:12]}'><code>{sha[:12]}</code> {escape(subject)} "
+                f"<span class='note'>by {escape(commit.author.name)}</span></li>"
+            )
+        commits = f"<h2>Commits ({len(shas)})</h2><ol class='commits'>{''.join(items)}</ol>"
+    except Exception as error:
+        commits = f"<p class='note'>(the commits could not be listed: {escape(str(error))})</p>"
     state = _state(pull)
     body = (
         f"<p><a href='/{escape(full)}'>{escape(full)}</a></p>"
@@ -113,6 +130,6 @@ def _pull_page(emu: Emulator, owner: str, name: str, number: int) -> Response:
         f"<code>{escape(head_repo.owner)}:{escape(pull.head_ref)}</code> into "
         f"<code>{escape(pull.base_ref)}</code> by {escape(pull.user)}</p>"
         f"<div class='body'>{escape(pull.body or '(no description)')}</div>"
-        f"<h2>Changes</h2><pre>{escape(patch)}</pre>"
+        f"{commits}<h2>Changes</h2><pre>{escape(patch)}</pre>"
     )
     return _page(f"{pull.title} · {full}#{pull.number}", body)

@@ -143,6 +143,7 @@ TABLE: list[tuple[str, str, str, dict, str]] = [
     ("contribution-withdraw", "post", "/contributions/{entry}/withdraw/", {}, "L O D D D D"),
     ("contribution-restore", "post", "/contributions/{entry}/restore/", {}, "L O D D D D"),
     ("contribution-duplicate", "post", "/contributions/{entry}/duplicate/", {}, "L O D D D D"),
+    ("contribution-rebase", "post", "/contributions/{entry}/rebase/", {}, "L O D D D D"),
     ("contribution-import", "post", "/contributions/{entry}/import/", {}, "L O D D D D"),
     ("document-upload", "post", "/contributions/{entry}/documents/upload/", {}, "L O D D D D"),
     ("document-write", "post", "/contributions/{entry}/documents/write/", {}, "L O D D D D"),
@@ -180,6 +181,7 @@ TABLE: list[tuple[str, str, str, dict, str]] = [
         "L O D D D D",
     ),
     ("api-contribution-restore", "post", "/api/contributions/{entry}/restore/", {}, "L O D D D D"),
+    ("api-contribution-rebase", "post", "/api/contributions/{entry}/rebase/", {}, "L O D D D D"),
     (
         "api-contribution-duplicate",
         "post",
@@ -237,6 +239,7 @@ TABLE: list[tuple[str, str, str, dict, str]] = [
         "L D D O D O",
     ),
     ("review-recheck", "post", "/review/{entry}/recheck/", {}, "L D D O D O"),
+    ("review-abandon", "post", "/review/{entry}/abandon/", {"reason": "Stale."}, "L D D D D O"),
     ("api-review-queue", "get", "/api/review/queue/", {}, "L D D O O O"),
     ("api-review-entry", "get", "/api/review/entries/{entry}/", {}, "L O D O D O"),
     ("api-review-claim", "post", "/api/review/entries/{entry}/claim/", {}, "L D D O D O"),
@@ -269,6 +272,13 @@ TABLE: list[tuple[str, str, str, dict, str]] = [
         "/api/review/entries/{entry}/reject/",
         {"reason": "Duplicate."},
         "L D D O D O",
+    ),
+    (
+        "api-review-abandon",
+        "post",
+        "/api/review/entries/{entry}/abandon/",
+        {"reason": "Stale."},
+        "L D D D D O",
     ),
     # --- people, notifications, statistics -------------------------------------------------------
     ("leaderboard", "get", "/people/", {}, "L O O O O O"),

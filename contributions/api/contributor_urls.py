@@ -2,68 +2,73 @@
 
 from django.urls import path
 
-from . import contributor as views
+from .contributor import actions, documents, entries, profile
 
 urlpatterns = [
-    path("contributions/", views.ContributionListView.as_view(), name="api-contributions"),
+    path("contributions/", entries.ContributionListView.as_view(), name="api-contributions"),
     path(
-        "contributions/import/", views.ImportNewView.as_view(), name="api-contribution-import-new"
+        "contributions/import/", entries.ImportNewView.as_view(), name="api-contribution-import-new"
     ),
     path(
         "contributions/<int:contribution_id>/",
-        views.ContributionDetailView.as_view(),
+        entries.ContributionDetailView.as_view(),
         name="api-contribution",
     ),
     path(
         "contributions/<int:contribution_id>/validate/",
-        views.ValidateView.as_view(),
+        entries.ValidateView.as_view(),
         name="api-contribution-validate",
     ),
     path(
         "contributions/<int:contribution_id>/import/",
-        views.ImportIntoView.as_view(),
+        entries.ImportIntoView.as_view(),
         name="api-contribution-import",
     ),
     path(
         "contributions/<int:contribution_id>/submit/",
-        views.SubmitView.as_view(),
+        actions.SubmitView.as_view(),
         name="api-contribution-submit",
     ),
     path(
         "contributions/<int:contribution_id>/withdraw/",
-        views.WithdrawView.as_view(),
+        actions.WithdrawView.as_view(),
         name="api-contribution-withdraw",
     ),
     path(
+        "contributions/<int:contribution_id>/rebase/",
+        actions.RebaseView.as_view(),
+        name="api-contribution-rebase",
+    ),
+    path(
         "contributions/<int:contribution_id>/restore/",
-        views.RestoreView.as_view(),
+        actions.RestoreView.as_view(),
         name="api-contribution-restore",
     ),
     path(
         "contributions/<int:contribution_id>/duplicate/",
-        views.DuplicateView.as_view(),
+        actions.DuplicateView.as_view(),
         name="api-contribution-duplicate",
     ),
     path(
         "contributions/<int:contribution_id>/files/",
-        views.FilesView.as_view(),
+        entries.FilesView.as_view(),
         name="api-contribution-files",
     ),
     path(
         "contributions/<int:contribution_id>/events/",
-        views.EventsView.as_view(),
+        entries.EventsView.as_view(),
         name="api-contribution-events",
     ),
     path(
         "contributions/<int:contribution_id>/documents/",
-        views.DocumentListView.as_view(),
+        documents.DocumentListView.as_view(),
         name="api-contribution-documents",
     ),
     path(
         "contributions/<int:contribution_id>/documents/<int:document_id>/",
-        views.DocumentDetailView.as_view(),
+        documents.DocumentDetailView.as_view(),
         name="api-contribution-document",
     ),
-    path("profile/", views.ProfileView.as_view(), name="api-profile"),
-    path("profile/dco-consent/", views.DcoConsentView.as_view(), name="api-profile-dco-consent"),
+    path("profile/", profile.ProfileView.as_view(), name="api-profile"),
+    path("profile/dco-consent/", profile.DcoConsentView.as_view(), name="api-profile-dco-consent"),
 ]

@@ -17,6 +17,7 @@ from django.conf import settings
 
 from .base import (
     BranchHead,
+    CommitInfo,
     Feedback,
     FeedbackPage,
     Forge,
@@ -30,6 +31,7 @@ from .errors import ForgeError, PermanentForgeError, TransientForgeError
 
 __all__ = [
     "BranchHead",
+    "CommitInfo",
     "Feedback",
     "FeedbackPage",
     "Forge",

@@ -48,6 +48,20 @@ class PullRequestInfo:
     etag: str = ""
     labels: tuple[str, ...] = ()
     updated_at: datetime | None = None  # moves with every change, feedback included
+    # Whether it merges cleanly into its base; None while the host is still working it out.
+    mergeable: bool | None = None
+    mergeable_state: str = ""
+    body: str = ""
+
+
+@dataclass(frozen=True)
+class CommitInfo:
+    """A commit as the host stores it."""
+
+    sha: str
+    message: str
+    tree_sha: str
+    parents: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -154,12 +168,26 @@ class Forge(Protocol):
         committer: Identity,
         authored_at: datetime,
         committed_at: datetime,
+        deletions: tuple[str, ...] = (),
     ) -> str:
-        """One commit on top of `parent` that adds or replaces `files` (path -> text); its SHA.
+        """One commit on top of `parent` that adds or replaces `files` (path -> text) and removes
+        `deletions`; its SHA.
 
         The commit is not on any branch yet (see `ensure_ref`). The same inputs give the same
         SHA, so a repeated call creates nothing new.
         """
+
+    def read_commit(self, *, repo: str, sha: str) -> CommitInfo:
+        """One commit: its message, tree and parents."""
+
+    def move_branch(self, *, repo: str, branch: str, sha: str, force: bool = False) -> str:
+        """Point an existing branch at sha (a fast-forward unless `force`); the SHA it is at."""
+
+    def file_sha(self, *, repo: str, ref: str, path: str) -> str | None:
+        """The blob SHA of a file at ref, or None when there is no such file."""
+
+    def update_pull_request(self, *, repo: str, number: int, body: str) -> None:
+        """Replace a pull request's description."""
 
     def ensure_ref(self, *, repo: str, ref: str, sha: str) -> str:
         """Create ref ("heads/x", "tags/y") at sha; if it exists, leave it: the SHA it points at."""

@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from contributions.views import contributor, contributor_editor, profile
+from contributions.views import contributor, profile
+from contributions.views.editor import autosave, documents, folders, pages
 
 urlpatterns = [
     path("contributions/", contributor.my_contributions, name="my-contributions"),
@@ -10,17 +11,17 @@ urlpatterns = [
     path("contributions/<int:contribution_id>/", contributor.detail, name="contribution-detail"),
     path(
         "contributions/<int:contribution_id>/edit/",
-        contributor_editor.editor,
+        pages.editor,
         name="contribution-edit",
     ),
     path(
         "contributions/<int:contribution_id>/autosave/",
-        contributor_editor.autosave,
+        autosave.autosave,
         name="contribution-autosave",
     ),
     path(
         "contributions/<int:contribution_id>/yaml/",
-        contributor_editor.yaml_view,
+        pages.yaml_view,
         name="contribution-yaml",
     ),
     path(
@@ -39,6 +40,11 @@ urlpatterns = [
         name="contribution-restore",
     ),
     path(
+        "contributions/<int:contribution_id>/rebase/",
+        contributor.rebase,
+        name="contribution-rebase",
+    ),
+    path(
         "contributions/<int:contribution_id>/duplicate/",
         contributor.duplicate,
         name="contribution-duplicate",
@@ -50,28 +56,28 @@ urlpatterns = [
     ),
     path(
         "contributions/<int:contribution_id>/documents/upload/",
-        contributor_editor.document_upload,
+        documents.document_upload,
         name="document-upload",
     ),
     path(
         "contributions/<int:contribution_id>/documents/write/",
-        contributor_editor.document_write,
+        documents.document_write,
         name="document-write",
     ),
     path(
         "contributions/<int:contribution_id>/documents/<int:document_id>/delete/",
-        contributor_editor.document_delete,
+        documents.document_delete,
         name="document-delete",
     ),
     path(
         "contributions/documents/preview/",
-        contributor_editor.document_preview,
+        documents.document_preview,
         name="document-preview",
     ),
-    path("taxonomy/folders/", contributor_editor.taxonomy_folders, name="taxonomy-folders"),
+    path("taxonomy/folders/", folders.taxonomy_folders, name="taxonomy-folders"),
     path(
         "taxonomy/folders/check/",
-        contributor_editor.taxonomy_folder_check,
+        folders.taxonomy_folder_check,
         name="taxonomy-folder-check",
     ),
     path("profile/", profile.profile, name="profile"),

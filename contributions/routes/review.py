@@ -13,6 +13,7 @@ urlpatterns = [
     path("review/<int:pk>/comment/", review.comment, name="review-comment"),
     path("review/<int:pk>/decide/", review.decide, name="review-decide"),
     path("review/<int:pk>/recheck/", review.recheck, name="review-recheck"),
+    path("review/<int:pk>/abandon/", review.abandon, name="review-abandon"),
     path("people/", people.board, name="leaderboard"),
     path("people/leaderboard-choice/", people.leaderboard_choice, name="leaderboard-choice"),
     path("people/<str:username>/", people.status, name="contributor-status"),

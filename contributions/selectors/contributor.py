@@ -172,6 +172,33 @@ def contribution_pull_request(*, contribution: Contribution) -> PullRequest | No
     return PullRequest.objects.filter(contribution=contribution).order_by("-created_at").first()
 
 
+@dataclass(frozen=True)
+class PullCommit:
+    sha: str
+    reason: str
+    revision: int
+    url: str
+
+
+def pull_request_commits(*, pull: PullRequest) -> list[PullCommit]:
+    """The commits the portal put on a pull request, oldest first, linked to GitHub."""
+    rows = pull.commits.select_related("revision").order_by("created_at", "pk")
+    return [
+        PullCommit(
+            sha=row.sha,
+            reason=row.get_reason_display(),
+            revision=row.revision.number,
+            url=f"{pull.url}/commits/{row.sha}",
+        )
+        for row in rows
+    ]
+
+
+def earlier_pull_requests(*, contribution: Contribution) -> list[PullRequest]:
+    """The entry's older pull requests (closed ones a resubmission replaced), newest first."""
+    return list(PullRequest.objects.filter(contribution=contribution).order_by("-created_at")[1:])
+
+
 def draft_documents(*, contribution: Contribution) -> list[KnowledgeDocument]:
     return list(
         KnowledgeDocument.objects.filter(contribution=contribution, revision__isnull=True).order_by(

@@ -25,6 +25,7 @@ from contributions.models import (
     Contribution,
     ContributionEvent,
     KnowledgeDocument,
+    PullRequest,
     Review,
     ReviewClaim,
     Revision,
@@ -235,6 +236,9 @@ class ReviewPage:
     required: int
     claim: ReviewClaim | None
     validation_current: bool
+    # The entry's latest pull request, and the revision number its branch holds now.
+    pull: PullRequest | None = None
+    on_github: int | None = None
 
     @property
     def validation_issues(self) -> list[dict[str, Any]]:
@@ -285,8 +289,16 @@ def review_page(*, contribution: Contribution, base_number: int | None = None) -
         .values_list("number", flat=True)
     )
     earlier = [n for n in revisions if n < revision.number]
+    pull = (
+        PullRequest.objects.filter(contribution=contribution)
+        .select_related("revision")
+        .order_by("-created_at")
+        .first()
+    )
+    on_github = pull.revision.number if pull is not None else None
     if base_number not in earlier:
-        base_number = earlier[-1] if earlier else None
+        # What the maintainers see on GitHub is what a new revision is compared with by default.
+        base_number = on_github if on_github in earlier else (earlier[-1] if earlier else None)
     base = (
         Revision.objects.filter(contribution=contribution, number=base_number).first()
         if base_number is not None
@@ -362,6 +374,8 @@ def review_page(*, contribution: Contribution, base_number: int | None = None) -
         required=required_approvals(),
         claim=active_claim(contribution),
         validation_current=validation_is_current(contribution),
+        pull=pull,
+        on_github=on_github,
     )
 
 

@@ -9,10 +9,20 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from contributions import permissions, roles
-from contributions.models import ReviewerScope, TaskFailure
+from contributions import permissions, roles, workflow
+from contributions.models import Contribution, ReviewerScope, TaskFailure
+from contributions.workflow import Status
 
-from .core import ConflictError, PermissionDenied, ServiceError, event_record
+from .core import (
+    ConflictError,
+    PermissionDenied,
+    ServiceError,
+    contribution_move,
+    event_record,
+    lock_contribution,
+)
+from .notifications import notify
+from .pull_request_plan import entry_path
 
 SCOPE_ROOTS = ("compositional_skills", "knowledge", "foundational_skills")
 _SEGMENT = re.compile(r"^[A-Za-z0-9_.-]+$")
@@ -121,3 +131,32 @@ def reviewer_scope_remove(*, scope_id: int, actor: AbstractBaseUser) -> None:
     data = {"reviewer": scope.reviewer_id, "path_prefix": scope.path_prefix}
     scope.delete()
     event_record(contribution=None, actor=actor, event="reviewer_scope_removed", data=data)
+
+
+@transaction.atomic
+def contribution_abandon(
+    *, contribution_id: int, actor: AbstractBaseUser, reason: str
+) -> Contribution:
+    """An admin gives up on an entry whose pull request was closed without merging."""
+    _require_admin(actor)
+    reason = reason.strip()
+    if not reason:
+        raise ServiceError("Say why the entry is abandoned: its author will read it.")
+    contribution = lock_contribution(contribution_id)
+    if not workflow.is_allowed(contribution.status, Status.ABANDONED):
+        raise ServiceError(
+            f"This entry is '{contribution.status_label}'; only an entry whose pull request was "
+            "closed without merging can be marked abandoned."
+        )
+    event = contribution_move(
+        contribution=contribution, to_status=Status.ABANDONED, actor=actor, note=reason
+    )
+    notify(
+        recipient=contribution.author,
+        kind="decision",
+        message=f"An admin marked your entry “{contribution.summary}” abandoned: {reason}",
+        contribution=contribution,
+        url=entry_path(contribution.pk),
+        dedupe_key=f"abandoned-{event.pk}",
+    )
+    return contribution

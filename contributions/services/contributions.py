@@ -6,6 +6,7 @@ import hashlib
 import json
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -13,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from contributions import workflow
-from contributions.models import Contribution, KnowledgeDocument, Revision
+from contributions.models import Contribution, KnowledgeDocument, PullRequest, Revision
 from contributions.workflow import Status
 
 from . import drafts, validation
@@ -26,7 +27,7 @@ from .core import (
     event_record,
     lock_contribution,
 )
-from .reviews import reviews_clear_for_new_revision
+from .reviews import _queue_pull_request, reviews_clear_for_new_revision
 
 
 def content_digest(*, content: dict[str, Any], attribution: dict[str, Any]) -> str:
@@ -166,8 +167,10 @@ def _freeze_revision(*, contribution: Contribution, actor: AbstractBaseUser) -> 
             docs_commit_sha=None,
         ).to_dict()
     attribution = draft.get("attribution", {})
-    number = (contribution.current_revision.number if contribution.current_revision else 0) + 1
+    previous = contribution.current_revision
+    number = (previous.number if previous else 0) + 1
     revision = Revision.objects.create(
+        replaces_existing=_replaces_existing(contribution, previous),
         contribution=contribution,
         number=number,
         kind=contribution.kind,
@@ -186,6 +189,21 @@ def _freeze_revision(*, contribution: Contribution, actor: AbstractBaseUser) -> 
             content=document.content,
         )
     return revision
+
+
+def _replaces_existing(contribution: Contribution, previous: Revision | None) -> bool:
+    """Whether the author knowingly replaces the qna.yaml in the entry's folder.
+
+    True when the synced taxonomy had one there as they submitted (the editor warned them),
+    unless an earlier revision at the same folder did not replace anything: then the file
+    appeared upstream since, someone else's entry took the folder, and it stays theirs.
+    """
+    path = contribution.taxonomy_path.strip("/")
+    folder = validation.taxonomy_folders().get(path)
+    has_entry = isinstance(folder, dict) and bool(folder.get("has_qna"))
+    if has_entry and previous is not None and previous.taxonomy_path.strip("/") == path:
+        return previous.replaces_existing
+    return has_entry
 
 
 def _same_as_current_revision(contribution: Contribution) -> bool:
@@ -242,10 +260,11 @@ def contribution_submit(
     contribution = lock_contribution(contribution_id)
     if contribution.author_id != actor.pk:
         raise PermissionDenied("Only the author can submit this entry.")
-    if not workflow.is_allowed(contribution.status, Status.SUBMITTED):
+    target = submit_target(contribution)
+    if not workflow.is_allowed(contribution.status, target):
         raise ServiceError(
-            f"This entry is '{contribution.status_label}'; only drafts and entries with "
-            "changes requested can be submitted."
+            f"This entry is '{contribution.status_label}'; only drafts, entries with "
+            "changes requested and entries with a pull request can be submitted."
         )
     report = _record_validation(contribution)
     contribution.save(update_fields=["validation_state", "validation_issues", "validated_at"])
@@ -273,9 +292,17 @@ def contribution_submit(
         profile = profile_give_dco_consent(user=actor)
     revision = _freeze_revision(contribution=contribution, actor=actor)
     name, email = profile.commit_identity
+    now = timezone.now()
+    extra: dict[str, Any] = {"current_revision": revision, "submitted_at": now}
+    after_commit = None
+    if target == Status.APPROVED:
+        # PR_REVISION_REVIEW=direct: the checks passed, so the revision goes to its pull request.
+        extra.update(handed_over_at=now, pipeline_error="")
+        contribution_id = contribution.pk
+        after_commit = lambda: _queue_pull_request(contribution_id)  # noqa: E731
     contribution_move(
         contribution=contribution,
-        to_status=Status.SUBMITTED,
+        to_status=target,
         actor=actor,
         note=note.strip(),
         data={
@@ -283,10 +310,20 @@ def contribution_submit(
             "commit_identity": {"name": name, "email": email},
             "dco_version": profile.dco_version,
         },
-        extra_fields={"current_revision": revision, "submitted_at": timezone.now()},
+        extra_fields=extra,
+        after_commit=after_commit,
     )
     reviews_clear_for_new_revision(contribution)
     return contribution
+
+
+def submit_target(contribution: Contribution) -> Status:
+    """Where a submit takes the entry: portal review, or (direct mode) its open pull request."""
+    status = Status(contribution.status)
+    on_pull = status in (Status.PR_OPEN, Status.PR_CHANGES_REQUESTED)
+    if on_pull and settings.PR_REVISION_REVIEW == "direct":
+        return Status.APPROVED
+    return Status.SUBMITTED
 
 
 @transaction.atomic
@@ -297,6 +334,11 @@ def contribution_withdraw(
     contribution = lock_contribution(contribution_id)
     if contribution.author_id != actor.pk:
         raise PermissionDenied("Only the author can withdraw this entry.")
+    if contribution.pull_requests.filter(state=PullRequest.State.OPEN).exists():
+        raise ServiceError(
+            "This entry has an open pull request on GitHub, so it cannot be withdrawn here. "
+            "Ask the taxonomy's maintainers to close the pull request instead."
+        )
     if not workflow.is_allowed(contribution.status, Status.WITHDRAWN):
         raise ServiceError(
             f"This entry is '{contribution.status_label}' and can no longer be withdrawn."

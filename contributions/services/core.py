@@ -61,15 +61,17 @@ def contribution_move(
     data: dict[str, Any] | None = None,
     after_commit: Callable[[], None] | None = None,
     extra_fields: dict[str, Any] | None = None,
+    event: str = "",
 ) -> ContributionEvent:
     """Move a locked contribution to `to_status`, audit it, and schedule its side effects.
 
     The caller holds the row lock (see `lock_contribution`) inside `transaction.atomic()`.
+    `event` names a variant of the move where the table allows one (workflow.EVENT_VARIANTS).
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("contribution_move must run inside transaction.atomic().")
     from_status = contribution.status
-    event_name = workflow.check_transition(from_status, to_status)
+    event_name = workflow.check_transition(from_status, to_status, event)
     contribution.status = to_status.value
     fields = {"status", "updated_at"}
     for name, value in (extra_fields or {}).items():

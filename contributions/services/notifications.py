@@ -15,6 +15,7 @@ KINDS: dict[str, str] = {
     "pull_request": "The pull request of one of my entries changed",
     "digest": "Daily digest of entries waiting in my review scope (reviewers)",
     "review_assigned": "An admin asked me to review an entry (reviewers)",
+    "pipeline_alert": "A pull request needs an admin's attention, e.g. a conflict (admins)",
 }
 
 

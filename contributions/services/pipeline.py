@@ -18,6 +18,7 @@ No network call runs inside a transaction: GitHub first, then one short locked t
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from typing import Any
 
@@ -33,7 +34,13 @@ from contributions.forge import (
     TransientForgeError,
     get_forge,
 )
-from contributions.models import Contribution, PullRequest, ServiceStatus, TaskFailure
+from contributions.models import (
+    Contribution,
+    PullRequest,
+    PullRequestCommit,
+    ServiceStatus,
+    TaskFailure,
+)
 from contributions.taxonomy import Report, validate_file
 from contributions.workflow import Status
 
@@ -98,7 +105,7 @@ def _head(forge: Forge) -> tuple[str, str]:
 
 def _documents_commit(forge: Forge, plan: PullRequestPlan, documents: dict[str, str]) -> str:
     """The docs-repo commit holding the entry's documents, made once and marked by a tag."""
-    repo, tag = settings.KNOWLEDGE_DOCS_REPO, f"tags/{plan.branch}"
+    repo, tag = settings.KNOWLEDGE_DOCS_REPO, f"tags/{plan.docs_tag}"
     existing = forge.get_ref(repo=repo, ref=tag)
     if existing:
         return existing
@@ -138,16 +145,46 @@ def _decorate(forge: Forge, pull: PullRequestInfo, *, new: bool) -> None:
             logger.warning("could not request reviews on %s#%s: %s", pull.repo, pull.number, error)
 
 
+def documents_sha(forge: Forge, plan: PullRequestPlan) -> str:
+    """The docs commit of a knowledge revision, committed (once) when it is not there yet."""
+    if not plan.is_knowledge:
+        return ""
+    # Checked before anything is written; again by the caller, naming the real commit.
+    draft_files = validation.entry_for_commit(plan.revision)
+    check_files(plan, draft_files)
+    return _documents_commit(forge, plan, draft_files.documents)
+
+
 def pull_request_open(*, contribution_id: int) -> PullRequest | None:
     """Open the entry's pull request, once; safe to run again at any point.
 
-    Returns the recorded PullRequest (None when the entry is not approved). Raises
-    TransientForgeError (retry later), PermanentForgeError or PipelineStopped (a person must act).
+    An entry whose pull request is still open gets its new revision pushed there instead
+    (see pull_request_revise). Returns the recorded PullRequest (None when the entry is not
+    approved). Raises TransientForgeError (retry later), PermanentForgeError or
+    PipelineStopped (a person must act).
     """
+    from . import pull_request_revise
+
     plan = plan_for(contribution_id)
     if plan is None:
         return PullRequest.objects.filter(contribution_id=contribution_id).first()
     forge = get_forge()
+    previous = plan.previous_pull
+    if previous is not None and previous.revision_id == plan.revision.pk:
+        # Already pushed or opened for this revision; only the record (and the move) is missing.
+        info = forge.get_pull_request(repo=previous.repo, number=previous.number)
+        if info is not None:
+            return pull_request_record(
+                contribution_id=contribution_id, revision_id=plan.revision.pk, info=info
+            )
+    if previous is not None and previous.state == PullRequest.State.OPEN:
+        pushed = pull_request_revise.revision_push(forge=forge, plan=plan, pull=previous)
+        if pushed is not pull_request_revise.NOT_OPEN:
+            return pushed
+        plan = plan_for(contribution_id)  # the pull request turned out closed: a new one
+        if plan is None:
+            return PullRequest.objects.filter(contribution_id=contribution_id).first()
+    plan = dataclasses.replace(plan, branch=plan.docs_tag)
     head_owner, head_repo = _head(forge)
     base_repo, base_branch = settings.TAXONOMY_REPO, settings.TAXONOMY_BASE_BRANCH
     docs_sha = ""
@@ -158,16 +195,16 @@ def pull_request_open(*, contribution_id: int) -> PullRequest | None:
         if found is not None:
             if plan.is_knowledge:
                 docs_sha = (
-                    forge.get_ref(repo=settings.KNOWLEDGE_DOCS_REPO, ref=f"tags/{plan.branch}")
+                    forge.get_ref(repo=settings.KNOWLEDGE_DOCS_REPO, ref=f"tags/{plan.docs_tag}")
                     or ""
                 )
             _decorate(forge, found, new=False)
         else:
-            if plan.is_knowledge:
-                # Checked before anything is written; again below, naming the real commit.
-                draft_files = validation.entry_for_commit(plan.revision)
-                check_files(plan, draft_files)
-                docs_sha = _documents_commit(forge, plan, draft_files.documents)
+            if pull_request_revise.path_taken(forge=forge, plan=plan):
+                return pull_request_revise.path_taken_record(
+                    contribution_id=contribution_id, revision_id=plan.revision.pk
+                )
+            docs_sha = documents_sha(forge, plan)
             files = validation.entry_for_commit(plan.revision, docs_commit_sha=docs_sha or None)
             report = check_files(plan, files)
             if settings.GITHUB_FORK_MODE:
@@ -176,10 +213,7 @@ def pull_request_open(*, contribution_id: int) -> PullRequest | None:
             sha = forge.commit_files(
                 repo=head_repo,
                 parent=parent,
-                files={
-                    f"{plan.taxonomy_path}/qna.yaml": files.qna_yaml,
-                    f"{plan.taxonomy_path}/attribution.txt": files.attribution,
-                },
+                files=pull_request_revise.entry_files(plan, files),
                 message=entry_message(plan),
                 author=plan.author,
                 committer=bot_identity(),
@@ -187,13 +221,14 @@ def pull_request_open(*, contribution_id: int) -> PullRequest | None:
                 committed_at=plan.committed_at,
             )
             forge.ensure_ref(repo=head_repo, ref=f"heads/{plan.branch}", sha=sha)
+            follows = previous.url if previous is not None else ""
             found = forge.open_pull_request(
                 repo=base_repo,
                 head_owner=head_owner,
                 branch=plan.branch,
                 base=base_branch,
                 title=plan.title,
-                body=pull_request_body(plan, report, docs_sha),
+                body=pull_request_body(plan, report, docs_sha, follows_url=follows),
             )
             _decorate(forge, found, new=True)
     return pull_request_record(
@@ -201,6 +236,7 @@ def pull_request_open(*, contribution_id: int) -> PullRequest | None:
         revision_id=plan.revision.pk,
         info=found,
         docs_commit_sha=docs_sha,
+        follows_id=previous.pk if previous is not None else None,
     )
 
 
@@ -212,26 +248,60 @@ _STATE_MESSAGES = {
     Status.CLOSED: "The pull request of your entry “{summary}” was closed without merging: {url}",
 }
 
-# Remote state -> the moves that bring a contribution there from where it is.
+# Remote state -> the moves that bring a contribution there from where it is, when the pull
+# request holds the entry's current revision.
 _MOVES: dict[str, dict[Status, list[Status]]] = {
     "open": {Status.APPROVED: [Status.PR_OPEN], Status.CLOSED: [Status.PR_OPEN]},
-    "closed": {Status.APPROVED: [Status.PR_OPEN, Status.CLOSED], Status.PR_OPEN: [Status.CLOSED]},
+    "closed": {
+        Status.APPROVED: [Status.PR_OPEN, Status.CLOSED],
+        Status.PR_OPEN: [Status.CLOSED],
+        Status.PR_CHANGES_REQUESTED: [Status.CLOSED],
+    },
     "merged": {
         Status.APPROVED: [Status.PR_OPEN, Status.MERGED],
         Status.PR_OPEN: [Status.MERGED],
+        Status.PR_CHANGES_REQUESTED: [Status.MERGED],
         Status.CLOSED: [Status.PR_OPEN, Status.MERGED],
     },
 }
+# A merge while a newer revision is still on its way (in portal review, approved but not
+# pushed yet, being edited): the entry is merged as it was on GitHub.
+_MERGED_WITH_OLDER_REVISION = frozenset(
+    {
+        Status.SUBMITTED,
+        Status.IN_REVIEW,
+        Status.CHANGES_REQUESTED,
+        Status.APPROVED,
+        Status.PR_OPEN,
+        Status.PR_CHANGES_REQUESTED,
+        Status.CLOSED,
+    }
+)
+
+
+def _moves_for(contribution: Contribution, pull: PullRequest, state: str) -> list[Status]:
+    current = Status(contribution.status)
+    if pull.revision_id == contribution.current_revision_id:
+        return _MOVES.get(state, {}).get(current, [])
+    newest = PullRequest.objects.filter(contribution=contribution).order_by("-pk").first()
+    is_newest = newest is not None and newest.pk == pull.pk
+    if state == "merged" and is_newest and current in _MERGED_WITH_OLDER_REVISION:
+        return [Status.MERGED]
+    return []
 
 
 def follow_remote_state(
     *, contribution: Contribution, pull: PullRequest, state: str, note: str
 ) -> list[str]:
     """Move a locked contribution to match its pull request's state; notify the author."""
-    if pull.revision_id != contribution.current_revision_id:
-        return []
     moved = []
-    for target in _MOVES.get(state, {}).get(Status(contribution.status), []):
+    older = pull.revision_id != contribution.current_revision_id
+    for target in _moves_for(contribution, pull, state):
+        if older and target == Status.MERGED:
+            note = (
+                f"{note} GitHub merged the revision it had; the later revision you made in "
+                "the portal was not part of it."
+            )
         event = contribution_move(
             contribution=contribution,
             to_status=target,
@@ -254,7 +324,12 @@ def follow_remote_state(
 
 @transaction.atomic
 def pull_request_record(
-    *, contribution_id: int, revision_id: int, info: PullRequestInfo, docs_commit_sha: str = ""
+    *,
+    contribution_id: int,
+    revision_id: int,
+    info: PullRequestInfo,
+    docs_commit_sha: str = "",
+    follows_id: int | None = None,
 ) -> PullRequest:
     """Store the pull request opened (or found) for a revision, and move the entry along."""
     contribution = lock_contribution(contribution_id)
@@ -272,6 +347,7 @@ def pull_request_record(
             "state": PullRequest.State.MERGED if info.state == "merged" else info.state,
             "merged_at": info.merged_at,
             "last_synced_at": now,
+            "follows_id": follows_id,
         },
     )
     if created:
@@ -281,6 +357,12 @@ def pull_request_record(
             event="pull_request_recorded",
             data={"repo": pull.repo, "number": pull.number, "branch": pull.branch},
         )
+        if info.head_sha:
+            PullRequestCommit.objects.get_or_create(
+                pull_request=pull,
+                sha=info.head_sha,
+                defaults={"revision_id": revision_id, "reason": PullRequestCommit.Reason.OPENED},
+            )
     follow_remote_state(
         contribution=contribution,
         pull=pull,

@@ -7,15 +7,18 @@ same commit; the text builders turn it into commit messages and the pull request
 
 from __future__ import annotations
 
+import re
+import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.urls import NoReverseMatch, reverse
 
 from contributions.forge import Identity
-from contributions.models import Contribution, Review, Revision
+from contributions.models import Contribution, PullRequest, Review, Revision, ServiceStatus
 from contributions.taxonomy import Report
 from contributions.workflow import Status
 
@@ -31,9 +34,48 @@ class PipelineStopped(ServiceError):
     """The entry cannot go to GitHub as it is; a person has to look (never retried by itself)."""
 
 
+INSTANCE_KEY = "portal_instance"
+
+
+def _clean_instance(value: str) -> str:
+    return re.sub(r"[^a-z0-9-]+", "-", value.lower()).strip("-")[:24]
+
+
+def instance_id() -> str:
+    """This portal's name in branches and tags: PORTAL_INSTANCE_ID, or one made up and kept.
+
+    A database reset makes a new one, so entry ids that start again at 1 never meet the
+    branches (and pull requests) of the entries the old database knew.
+    """
+    configured = _clean_instance(settings.PORTAL_INSTANCE_ID)
+    if configured:
+        return configured
+    row = ServiceStatus.objects.filter(key=INSTANCE_KEY).values_list("data", flat=True).first()
+    if row and row.get("id"):
+        return str(row["id"])
+    try:
+        with transaction.atomic():
+            ServiceStatus.objects.create(key=INSTANCE_KEY, data={"id": secrets.token_hex(3)})
+    except IntegrityError:
+        pass  # another process made it first: theirs counts
+    return str(ServiceStatus.objects.get(key=INSTANCE_KEY).data["id"])
+
+
 def branch_name(contribution_id: int, revision_number: int) -> str:
     """The branch (and docs tag) of one revision of one entry: the same on every run."""
-    return f"cephportal/entry-{contribution_id}-r{revision_number}"
+    return f"cephportal/{instance_id()}/entry-{contribution_id}-r{revision_number}"
+
+
+REVISION_TRAILER = re.compile(r"^Cephportal-Revision:\s*(\d+)\s*$", re.MULTILINE)
+ENTRY_TRAILER = re.compile(r"^Cephportal-Entry:\s*(\d+)\s*$", re.MULTILINE)
+
+
+def commit_revision(message: str, contribution_id: int) -> int | None:
+    """The revision number a commit message of the portal names for this entry, if any."""
+    entry, revision = ENTRY_TRAILER.search(message), REVISION_TRAILER.search(message)
+    if entry is None or revision is None or int(entry.group(1)) != contribution_id:
+        return None
+    return int(revision.group(1))
 
 
 def entry_path(contribution_id: int) -> str:
@@ -57,13 +99,16 @@ class PullRequestPlan:
     kind: str
     summary: str
     taxonomy_path: str
-    branch: str
+    branch: str  # where the commit goes: a new branch, or the open pull request's branch
+    docs_tag: str  # the docs-repo tag of this revision's documents
     author: Identity
     author_name: str
     co_authors: tuple[Identity, ...]
     reviewer_names: tuple[str, ...]
     authored_at: datetime
     committed_at: datetime
+    # The entry's latest pull request (any state), if it has one.
+    previous_pull: PullRequest | None = None
 
     @property
     def is_knowledge(self) -> bool:
@@ -108,6 +153,11 @@ def plan_for(contribution_id: int) -> PullRequestPlan | None:
     revision = contribution.current_revision
     if revision is None:
         raise PipelineStopped("The entry was approved without a submitted revision.")
+    return plan_for_revision(contribution, revision)
+
+
+def plan_for_revision(contribution: Contribution, revision: Revision) -> PullRequestPlan:
+    """What goes to GitHub for one revision of an entry, whatever the entry's status."""
     profile = getattr(contribution.author, "profile", None)
     if profile is None or not profile.has_dco_consent:
         raise PipelineStopped(
@@ -131,13 +181,17 @@ def plan_for(contribution_id: int) -> PullRequestPlan | None:
         .select_related("reviewer__profile")
         .order_by("created_at")
     )
+    previous = PullRequest.objects.filter(contribution=contribution).order_by("-pk").first()
+    own_branch = branch_name(contribution.pk, revision.number)
+    on_open_pull = previous is not None and previous.state == PullRequest.State.OPEN
     return PullRequestPlan(
         contribution_id=contribution.pk,
         revision=revision,
         kind=revision.kind,
         summary=revision.summary or contribution.summary or f"entry {contribution.pk}",
         taxonomy_path=revision.taxonomy_path.strip("/"),
-        branch=branch_name(contribution.pk, revision.number),
+        branch=previous.branch if on_open_pull else own_branch,
+        docs_tag=own_branch,
         author=Identity(*profile.commit_identity),
         author_name=profile.public_name,
         co_authors=tuple(co_authors),
@@ -145,6 +199,7 @@ def plan_for(contribution_id: int) -> PullRequestPlan | None:
         authored_at=revision.created_at,
         # Fixed dates make a rerun produce the very same commit SHA.
         committed_at=contribution.handed_over_at or revision.created_at,
+        previous_pull=previous,
     )
 
 
@@ -182,6 +237,33 @@ def entry_message(plan: PullRequestPlan) -> str:
     )
 
 
+def revision_message(plan: PullRequestPlan, *, reason: str) -> str:
+    """The message of a later commit on the pull request: a new revision, or a rebase."""
+    subject = f"Revise {plan.kind_word}: {plan.summary}"
+    if reason == "rebase":
+        subject = f"Update {plan.kind_word} on the latest taxonomy: {plan.summary}"
+    approved = ", ".join(plan.reviewer_names) or "the portal's reviewers"
+    why = (
+        f"Revision {plan.revision.number} of {plan.taxonomy_path}/qna.yaml, written by "
+        f"{plan.author_name} in cephportal in answer to the review of this pull request"
+    )
+    if reason == "rebase":
+        why = (
+            f"Revision {plan.revision.number} of {plan.taxonomy_path}/qna.yaml written again on "
+            "top of the taxonomy's latest base branch, so the pull request merges cleanly"
+        )
+    elif plan.reviewer_names:
+        why += f", and approved by {approved}"
+    return commit_message(
+        subject=subject[:250],
+        paragraphs=[why + ".", f"Portal entry: {plan.entry_url}"],
+        author=plan.author,
+        co_authors=plan.co_authors,
+        contribution_id=plan.contribution_id,
+        revision_number=plan.revision.number,
+    )
+
+
 def documents_message(plan: PullRequestPlan, paths: list[str]) -> str:
     return commit_message(
         subject=f"Add documents for {plan.summary}"[:250],
@@ -197,8 +279,19 @@ def documents_message(plan: PullRequestPlan, paths: list[str]) -> str:
     )
 
 
-def pull_request_body(plan: PullRequestPlan, report: Report, docs_commit_sha: str = "") -> str:
-    """The pull request's description, from the portal's record of the entry."""
+def pull_request_body(
+    plan: PullRequestPlan,
+    report: Report,
+    docs_commit_sha: str = "",
+    *,
+    follows_url: str = "",
+    history: tuple[str, ...] = (),
+) -> str:
+    """The pull request's description, from the portal's record of the entry.
+
+    `follows_url` names the closed pull request this one replaces; `history` lists the
+    revisions pushed to this one after it opened.
+    """
     checks = [
         ("the taxonomy's CI checks (schema, yamllint, attribution.txt)", report.ci_valid),
         ("InstructLab's own checks (`ilab taxonomy diff`)", report.ilab_valid),
@@ -214,12 +307,17 @@ def pull_request_body(plan: PullRequestPlan, report: Report, docs_commit_sha: st
         f"- File: `{plan.taxonomy_path}/qna.yaml` with `attribution.txt`",
         f"- Approved by: {', '.join(plan.reviewer_names) or 'the portal reviewers'}",
     ]
+    if follows_url:
+        lines.append(f"- Follows: {follows_url} (closed without merging)")
     if docs_commit_sha:
         docs_url = f"{settings.GITHUB_WEB_URL}/{settings.KNOWLEDGE_DOCS_REPO}"  # a browsable page
         lines.append(
             f"- Documents: [{settings.KNOWLEDGE_DOCS_REPO}@{docs_commit_sha[:12]}]"
             f"({docs_url}/tree/{docs_commit_sha})"
         )
+    if history:
+        lines += ["", "Revisions since this pull request opened:"]
+        lines += [f"- {line}" for line in history]
     lines += ["", "Checks run by the portal on the committed files:"]
     lines += [f"- [{'x' if passed else ' '}] {name}" for name, passed in checks]
     lines += [

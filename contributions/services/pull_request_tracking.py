@@ -9,6 +9,7 @@ by a webhook are stored straight away; the reconcile fetches any it missed.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
@@ -16,6 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from contributions.forge import Feedback, FeedbackPage, ForgeError, PullRequestInfo, get_forge
@@ -25,15 +27,17 @@ from contributions.models import (
     Contribution,
     ContributionEvent,
     PullRequest,
+    ServiceStatus,
     TaskFailure,
     WebhookDelivery,
 )
-from contributions.workflow import Status
+from contributions.workflow import EDITABLE, Status
 
-from .core import event_record, lock_contribution
+from .core import ServiceError, contribution_move, event_record, lock_contribution
 from .github_feedback import feedback_location, feedback_revise, where_text
 from .notifications import notify
 from .pipeline import OPEN_TASK, entry_path, follow_remote_state
+from .pull_request_revise import pull_request_conflict_note
 
 logger = logging.getLogger(__name__)
 
@@ -92,6 +96,24 @@ def pull_request_apply(*, pull_request_id: int, info: PullRequestInfo | None) ->
     )
 
 
+def _check_mergeable(forge: Any, pull: PullRequest, info: PullRequestInfo) -> None:
+    """A pull request that stopped merging: tell people; if its folder was taken, say so."""
+    from .pull_request_revise import path_taken, path_taken_on_open_pull, plan_for_revision
+
+    conflict = pull_request_conflict_note(pull_request_id=pull.pk, info=info)
+    if conflict != PullRequest.Conflict.CONFLICT:
+        return
+    pull = PullRequest.objects.select_related("contribution__author__profile", "revision").get(
+        pk=pull.pk
+    )
+    try:
+        plan = plan_for_revision(pull.contribution, pull.revision)
+    except ServiceError:
+        return
+    if path_taken(forge=forge, plan=plan):
+        path_taken_on_open_pull(pull_request_id=pull.pk)
+
+
 def pull_request_sync(*, pull_request_id: int) -> list[str]:
     """Read one pull request from GitHub (conditionally) and its new feedback; apply both."""
     pull = PullRequest.objects.filter(pk=pull_request_id).first()
@@ -100,6 +122,8 @@ def pull_request_sync(*, pull_request_id: int) -> list[str]:
     forge = get_forge()
     info = forge.get_pull_request(repo=pull.repo, number=pull.number, etag=pull.etag)
     moved = pull_request_apply(pull_request_id=pull.pk, info=info)
+    if info is not None and info.state == "open":
+        _check_mergeable(forge, pull, info)
     if pull.state == PullRequest.State.OPEN or info is not None:
         reviews = forge.list_reviews(repo=pull.repo, number=pull.number, etag=pull.reviews_etag)
         comments = forge.list_comments(repo=pull.repo, number=pull.number, etag=pull.comments_etag)
@@ -162,6 +186,44 @@ def _comment_text(item: Feedback, where: dict[str, Any] | None = None) -> str:
     return f"{heading}:\n\n{body}" if body else f"{heading}."
 
 
+def asks_for_changes(item: Feedback) -> bool:
+    """A "Request changes" review, or a comment matching GITHUB_CHANGES_COMMENT_PATTERN."""
+    if item.author_is_bot:
+        return False
+    if item.kind == "review":
+        return item.state == "CHANGES_REQUESTED"
+    pattern = settings.GITHUB_CHANGES_COMMENT_PATTERN
+    return bool(pattern) and re.search(pattern, item.body) is not None
+
+
+def _follow_review(contribution: Contribution, pull: PullRequest, item: Feedback) -> None:
+    """Move a locked entry for a maintainer's decision on its pull request's current revision."""
+    if pull.revision_id != contribution.current_revision_id:
+        return
+    data = {"number": pull.number, "author": item.author, "external_id": item.external_id}
+    excerpt = feedback_excerpt(item.body)
+    if asks_for_changes(item) and contribution.status == Status.PR_OPEN:
+        contribution_move(
+            contribution=contribution,
+            to_status=Status.PR_CHANGES_REQUESTED,
+            actor=None,
+            note=f"{item.author} on GitHub: {excerpt}" if excerpt else f"{item.author} on GitHub",
+            data=data,
+        )
+    elif (
+        item.kind == "review"
+        and item.state == "APPROVED"
+        and contribution.status == Status.PR_CHANGES_REQUESTED
+    ):
+        contribution_move(
+            contribution=contribution,
+            to_status=Status.PR_OPEN,
+            actor=None,
+            note=f"{item.author} approved the pull request on GitHub.",
+            data=data,
+        )
+
+
 def feedback_store(*, pull_request_id: int, items: Iterable[Feedback]) -> int:
     """Show maintainers' reviews and comments on the entry, once each; returns how many are new."""
     pull = PullRequest.objects.select_related("contribution__author").filter(pk=pull_request_id)
@@ -188,6 +250,7 @@ def feedback_store(*, pull_request_id: int, items: Iterable[Feedback]) -> int:
         where = feedback_location(pull=pull, item=item)
         try:
             with transaction.atomic():
+                locked = lock_contribution(contribution.pk)
                 Comment.objects.create(
                     contribution=contribution,
                     revision_id=pull.revision_id,
@@ -206,18 +269,29 @@ def feedback_store(*, pull_request_id: int, items: Iterable[Feedback]) -> int:
                         "kind": item.kind,
                     },
                 )
+                _follow_review(locked, pull, item)
                 notify(
                     recipient=contribution.author,
                     kind="comment",
                     message=feedback_message(item, contribution.summary),
                     contribution=contribution,
-                    url=entry_path(contribution.pk),
+                    url=_feedback_url(locked, item),
                     dedupe_key=f"github-{pull.repo}-{item.external_id}",
                 )
         except IntegrityError:
             continue  # stored meanwhile by a webhook or another reconcile
         added += 1
     return added
+
+
+def _feedback_url(contribution: Contribution, item: Feedback) -> str:
+    """Where the author acts on feedback: the editor when they can change the entry."""
+    if asks_for_changes(item) and Status(contribution.status) in EDITABLE:
+        try:
+            return reverse("contribution-edit", args=[contribution.pk])
+        except NoReverseMatch:
+            pass
+    return entry_path(contribution.pk)
 
 
 def feedback_store_pages(
@@ -299,6 +373,9 @@ def pull_requests_to_reconcile() -> list[int]:
     One list call per hundred open pull requests finds them (issue 12: ETags are tied to the
     token, so per-PR conditional reads cost full price with a GitHub App): an open one whose
     updated_at moved, one no longer open (closed or merged), and a closed one open again.
+    A move of the base branch does not touch updated_at but may change whether a pull request
+    still merges, so then (one more read tells) every open one is read, and until GitHub has
+    worked out its mergeability, each whose mergeability is unknown.
     If the list cannot be read, nothing is read this cycle; webhooks still arrive.
     """
     recent = timezone.now() - REOPEN_WATCH
@@ -308,13 +385,14 @@ def pull_requests_to_reconcile() -> list[int]:
             | Q(state=PullRequest.State.CLOSED, updated_at__gte=recent)
         )
         .order_by("last_synced_at", "pk")
-        .values_list("pk", "repo", "number", "state", "remote_updated_at")
+        .values_list("pk", "repo", "number", "state", "remote_updated_at", "mergeable")
     )
     if not tracked:
         return []
     listed: dict[tuple[str, int], PullRequestInfo] = {}
     try:
         forge = get_forge()
+        base_moved = _base_moved(forge)
         for repo in sorted({row[1].casefold(): row[1] for row in tracked}.values()):
             for info in forge.list_open_pull_requests(repo=repo):
                 listed[(info.repo.casefold(), info.number)] = info
@@ -322,14 +400,31 @@ def pull_requests_to_reconcile() -> list[int]:
         logger.warning("reconcile skipped: the open pull requests could not be listed: %s", error)
         return []
     stale = []
-    for pk, repo, number, state, seen_at in tracked:
+    for pk, repo, number, state, seen_at, mergeable in tracked:
         info = listed.get((repo.casefold(), number))
         is_open = state == PullRequest.State.OPEN
         if info is None and not is_open:
             continue  # still closed
-        if info is None or not is_open or info.updated_at is None or info.updated_at != seen_at:
+        changed = info is None or not is_open or info.updated_at is None
+        if changed or info.updated_at != seen_at or base_moved or mergeable is None:
             stale.append(pk)
     return stale
+
+
+# Where the reconcile remembers the base branch's head between cycles.
+RECONCILE_BASE_KEY = "reconcile_base_head"
+
+
+def _base_moved(forge: Any) -> bool:
+    """Whether the taxonomy's base branch moved since the last cycle (one request)."""
+    head = forge.branch_head(repo=settings.TAXONOMY_REPO, branch=settings.TAXONOMY_BASE_BRANCH)
+    seen = ServiceStatus.objects.filter(key=RECONCILE_BASE_KEY).values_list("data", flat=True)
+    before = (seen.first() or {}).get("commit")
+    if before != head.commit_sha:
+        ServiceStatus.objects.update_or_create(
+            key=RECONCILE_BASE_KEY, defaults={"data": {"commit": head.commit_sha}}
+        )
+    return before != head.commit_sha
 
 
 def stuck_contributions() -> list[int]:

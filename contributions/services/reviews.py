@@ -443,8 +443,8 @@ def review_approve(
             f"({approvals} of {needed} approvals).",
         )
         return review
-    if contribution.handed_over_at is not None:  # the status check makes this unreachable
-        raise ConflictError("This entry was already handed to the pull-request pipeline.")
+    # The status check above guards "exactly once": a later revision is handed over again.
+    has_open_pull = contribution.pull_requests.filter(state="open").exists()
     ReviewClaim.objects.filter(contribution=contribution).delete()
     contribution_id = contribution.pk
     contribution_move(
@@ -459,8 +459,12 @@ def review_approve(
     _notify_author(
         contribution,
         review,
-        f"{_name(reviewer)} approved “{contribution.summary}”. The portal is opening a pull "
-        "request on the taxonomy for you.",
+        f"{_name(reviewer)} approved “{contribution.summary}”. "
+        + (
+            "The portal is adding this revision to its pull request for you."
+            if has_open_pull
+            else "The portal is opening a pull request on the taxonomy for you."
+        ),
     )
     return review
 

@@ -10,6 +10,8 @@ from .notifications import send_notification_email
 from .pipeline import (
     open_pull_request,
     process_github_webhook,
+    rebase_pull_request,
+    recheck_open_entries,
     reconcile_pull_requests,
     sync_pull_request,
     sync_taxonomy_tree,
@@ -20,6 +22,8 @@ __all__ = [
     "open_pull_request",
     "ping",
     "process_github_webhook",
+    "rebase_pull_request",
+    "recheck_open_entries",
     "reconcile_pull_requests",
     "release_expired_review_claims",
     "send_notification_email",

@@ -17,7 +17,13 @@ from celery import Task, shared_task
 from django.conf import settings
 
 from contributions.forge import PermanentForgeError, TransientForgeError
-from contributions.services import pipeline, pull_request_tracking, taxonomy_tree
+from contributions.services import (
+    pipeline,
+    pull_request_revise,
+    pull_request_tracking,
+    recheck,
+    taxonomy_tree,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -147,6 +153,34 @@ def process_github_webhook(
     return outcome or "failed"
 
 
+@shared_task(bind=True, name=pull_request_revise.REBASE_TASK, max_retries=None)
+def rebase_pull_request(self: Task, pull_request_id: int, failures: int = 0, waits: int = 0) -> str:
+    """Write a pull request's entry again on top of the moved base branch (once per request)."""
+    from contributions.models import PullRequest
+
+    contribution_id = (
+        PullRequest.objects.filter(pk=pull_request_id).values_list("contribution_id", flat=True)
+    ).first()
+    try:
+        pull = _run(
+            self,
+            lambda: pull_request_revise.pull_request_rebase(pull_request_id=pull_request_id),
+            task_args=[pull_request_id],
+            contribution_id=contribution_id,
+            failures=failures,
+            waits=waits,
+        )
+    finally:
+        pipeline.rate_limit_record()
+    return f"{pull.repo}#{pull.number} at {pull.head_sha[:12]}" if pull is not None else "nothing"
+
+
+@shared_task(name="contributions.tasks.recheck_open_entries")
+def recheck_open_entries() -> dict[str, int]:
+    """Check every open entry again when the taxonomy or the checks changed since last time."""
+    return recheck.open_entries_recheck()
+
+
 @shared_task(name="contributions.tasks.reconcile_pull_requests")
 def reconcile_pull_requests() -> dict[str, int]:
     """Catch up with whatever webhooks missed: re-read pull requests, re-queue lost hand-overs."""
@@ -175,4 +209,7 @@ def sync_taxonomy_tree(self: Task, failures: int = 0, waits: int = 0) -> str:
         )
     finally:
         pipeline.rate_limit_record()
-    return f"{tree.repo}@{tree.commit_sha[:12]}" if tree is not None else "failed"
+    if tree is None:
+        return "failed"
+    recheck_open_entries.delay()  # does nothing unless the taxonomy moved
+    return f"{tree.repo}@{tree.commit_sha[:12]}"

@@ -38,12 +38,13 @@ from .paths import (
     suggest_folder_name,
     taxonomy_relative_path,
 )
-from .policy import DEFAULT_LICENSES, DEFAULT_POLICY, TaxonomyPolicy
+from .policy import CHECKS_REVISION, DEFAULT_LICENSES, DEFAULT_POLICY, TaxonomyPolicy
 from .render import render_attribution, render_qna
 from .validate import validate_entry, validate_file, validate_path
 from .words import count_words
 
 __all__ = [
+    "CHECKS_REVISION",
     "DEFAULT_LICENSES",
     "DEFAULT_POLICY",
     "RULES",

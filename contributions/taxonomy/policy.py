@@ -17,6 +17,11 @@ DEFAULT_LICENSES: tuple[str, ...] = (
 )
 
 
+# Bump when the engine's own rules change, so that open entries are checked again (the
+# installed schema and yamllint versions count by themselves).
+CHECKS_REVISION = 1
+
+
 @dataclass(frozen=True)
 class TaxonomyPolicy:
     """Portal policy knobs; the defaults follow the InstructLab taxonomy README and UI."""

@@ -44,3 +44,26 @@ def paragraphs(text: str) -> list[str]:
         else:
             result[-1] = f"{result[-1]} {line.strip()}"
     return result
+
+
+@register.simple_tag
+def editor_feedback(contribution) -> dict:
+    """What reviewers and maintainers said about the revision the author is now changing.
+
+    {"general": [...], "by_example": {number: [...]}}: comments located on one example (a
+    reviewer's, or a maintainer's line comment on GitHub) are shown at that example.
+    """
+    from contributions.selectors.contributor import contribution_feedback
+
+    revision = contribution.current_revision
+    if revision is None:
+        return {"general": [], "by_example": {}}
+    general, by_example = [], {}
+    for item in contribution_feedback(contribution=contribution):
+        if item.revision != revision.number or item.decision == "approve":
+            continue
+        if item.seed_index is None:
+            general.append(item)
+        else:
+            by_example.setdefault(item.seed_index + 1, []).append(item)
+    return {"general": general, "by_example": by_example}

@@ -16,7 +16,7 @@ from contributions.forms_contributor import EditorData, ImportForm, NewEntryForm
 from contributions.models import Contribution
 from contributions.selectors import contributor as selectors
 from contributions.services import contributions as services
-from contributions.services import importing, validation
+from contributions.services import importing, pull_request_revise, validation
 from contributions.services.accounts import (
     DCO_TEXT,
     profile_get_or_create,
@@ -25,7 +25,8 @@ from contributions.services.accounts import (
 from contributions.services.core import ConflictError, ServiceError
 from contributions.workflow import STATUS_LABELS, Status
 
-from .contributor_editor import _own, editor_context, editor_view
+from .editor.access import own_entry
+from .editor.context import editor_context, editor_view
 
 
 def event_text(event) -> str:
@@ -91,7 +92,7 @@ def new_entry(request: HttpRequest) -> HttpResponse:
 @login_required
 def detail(request: HttpRequest, contribution_id: int) -> HttpResponse:
     """The author's view of one entry: status, feedback, pull request, history."""
-    contribution = _own(request, contribution_id)
+    contribution = own_entry(request, contribution_id)
     timeline = [
         {"event": e, "text": event_text(e)}
         for e in selectors.contribution_timeline(contribution=contribution)
@@ -99,6 +100,7 @@ def detail(request: HttpRequest, contribution_id: int) -> HttpResponse:
     ]
     revision = contribution.current_revision
     profile = profile_get_or_create(user=request.user)
+    pull = selectors.contribution_pull_request(contribution=contribution)
     return render(
         request,
         "contributions/detail.html",
@@ -107,13 +109,19 @@ def detail(request: HttpRequest, contribution_id: int) -> HttpResponse:
             "timeline": timeline,
             "feedback": selectors.contribution_feedback(contribution=contribution),
             "revisions": selectors.contribution_revisions(contribution=contribution),
-            "pull_request": selectors.contribution_pull_request(contribution=contribution),
+            "pull_request": pull,
+            "pull_commits": selectors.pull_request_commits(pull=pull) if pull else [],
+            "earlier_pulls": selectors.earlier_pull_requests(contribution=contribution),
+            "can_rebase": pull is not None
+            and pull.conflict == "conflict"
+            and pull_request_revise.can_request_rebase(request.user, pull),
             "revision_documents": selectors.revision_documents(revision=revision)
             if revision
             else [],
             "can_edit": permissions.can_edit(request.user, contribution),
             "can_withdraw": contribution.status
-            in {Status.DRAFT, Status.SUBMITTED, Status.IN_REVIEW, Status.CHANGES_REQUESTED},
+            in {Status.DRAFT, Status.SUBMITTED, Status.IN_REVIEW, Status.CHANGES_REQUESTED}
+            and not (pull and pull.state == "open"),
             "can_restore": contribution.status == Status.WITHDRAWN,
             "submit_form": SubmitForm(),
             "profile": profile,
@@ -144,7 +152,7 @@ def _refusal_in_checks_words(contribution: Contribution, refusal: str) -> str:
 @login_required
 def submit(request: HttpRequest, contribution_id: int) -> HttpResponse:
     """Submit (or resubmit); from the editor, what is on the screen is saved first."""
-    contribution = _own(request, contribution_id)
+    contribution = own_entry(request, contribution_id)
     form = SubmitForm(request.POST)
     form.is_valid()
     data = form.cleaned_data
@@ -191,7 +199,7 @@ def submit(request: HttpRequest, contribution_id: int) -> HttpResponse:
 @require_POST
 @login_required
 def withdraw(request: HttpRequest, contribution_id: int) -> HttpResponse:
-    contribution = _own(request, contribution_id)
+    contribution = own_entry(request, contribution_id)
     try:
         services.contribution_withdraw(
             contribution_id=contribution.pk,
@@ -210,7 +218,7 @@ def withdraw(request: HttpRequest, contribution_id: int) -> HttpResponse:
 @require_POST
 @login_required
 def restore(request: HttpRequest, contribution_id: int) -> HttpResponse:
-    contribution = _own(request, contribution_id)
+    contribution = own_entry(request, contribution_id)
     try:
         services.contribution_restore(contribution_id=contribution.pk, actor=request.user)
     except ServiceError as error:
@@ -223,7 +231,7 @@ def restore(request: HttpRequest, contribution_id: int) -> HttpResponse:
 @require_POST
 @login_required
 def duplicate(request: HttpRequest, contribution_id: int) -> HttpResponse:
-    contribution = _own(request, contribution_id)
+    contribution = own_entry(request, contribution_id)
     try:
         copy = importing.contribution_duplicate(contribution_id=contribution.pk, actor=request.user)
     except ServiceError as error:
@@ -237,7 +245,7 @@ def duplicate(request: HttpRequest, contribution_id: int) -> HttpResponse:
 @login_required
 def import_into(request: HttpRequest, contribution_id: int) -> HttpResponse:
     """Refill a draft from a qna.yaml (and attribution.txt)."""
-    contribution = _own(request, contribution_id)
+    contribution = own_entry(request, contribution_id)
     form = ImportForm(request.POST, request.FILES)
     url = reverse("contribution-edit", kwargs={"contribution_id": contribution.pk})
     if not form.is_valid():
@@ -267,3 +275,25 @@ def import_into(request: HttpRequest, contribution_id: int) -> HttpResponse:
     for note in notes:
         messages.info(request, note)
     return redirect(url)
+
+
+@require_POST
+@login_required
+def rebase(request: HttpRequest, contribution_id: int) -> HttpResponse:
+    """Ask for the entry's pull request to be written again on top of the latest taxonomy."""
+    contribution = own_entry(request, contribution_id)
+    pull = selectors.contribution_pull_request(contribution=contribution)
+    if pull is None:
+        messages.error(request, "This entry has no pull request to bring up to date.")
+        return redirect("contribution-detail", contribution.pk)
+    try:
+        pull_request_revise.pull_request_request_rebase(pull_request_id=pull.pk, actor=request.user)
+    except ServiceError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            "The portal is writing your entry again on top of the latest taxonomy. The pull "
+            "request gets a new commit in a minute or so.",
+        )
+    return redirect("contribution-detail", contribution.pk)

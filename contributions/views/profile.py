@@ -29,13 +29,17 @@ from contributions.services.notifications import (
 
 # Only people who review get these; a plain contributor is not offered them.
 REVIEWER_KINDS = frozenset({"digest", "review_assigned"})
+ADMIN_KINDS = frozenset({"pipeline_alert"})
 
 
 def _kinds(user: Any) -> dict[str, str]:
     """The notification kinds this person can receive."""
-    if roles.is_reviewer(user) or roles.is_admin(user):
-        return dict(KINDS)
-    return {kind: label for kind, label in KINDS.items() if kind not in REVIEWER_KINDS}
+    hidden = set()
+    if not roles.is_admin(user):
+        hidden |= ADMIN_KINDS
+    if not (roles.is_reviewer(user) or roles.is_admin(user)):
+        hidden |= REVIEWER_KINDS
+    return {kind: label for kind, label in KINDS.items() if kind not in hidden}
 
 
 def _initial(request: HttpRequest) -> dict:

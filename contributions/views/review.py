@@ -371,3 +371,20 @@ def recheck(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.error(request, "Checked again: the current revision still has problems.")
     return redirect(reverse("review-detail", args=[pk]) + "#checks")
+
+
+@login_required
+@require_POST
+def abandon(request: HttpRequest, pk: int) -> HttpResponse:
+    """An admin gives up on an entry whose pull request was closed without merging."""
+    from contributions.services.admin_ops import contribution_abandon
+
+    _visible_entry(request, pk)
+    return _run(
+        request,
+        pk,
+        lambda: contribution_abandon(
+            contribution_id=pk, actor=request.user, reason=request.POST.get("reason", "")
+        ),
+        "Marked abandoned; the author has been told why.",
+    )

@@ -12,6 +12,9 @@ from pathlib import Path
 
 import pytest
 
+# The GitHub emulator and the portal pointed at it, for the pull-request pages.
+from tests.pipeline.conftest import emulator, github  # noqa: F401
+
 # Playwright's sync API runs an event loop in this thread; the ORM calls made by the test
 # itself (fixtures, assertions) are still plain synchronous code.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

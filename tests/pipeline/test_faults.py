@@ -9,6 +9,7 @@ import pytest
 from django.conf import settings as django_settings
 
 from contributions.models import Contribution, PullRequest
+from contributions.services import pull_request_plan
 from contributions.tasks.pipeline import reconcile_pull_requests
 from contributions.workflow import Status
 
@@ -99,7 +100,7 @@ def test_a_worker_killed_while_opening_a_pull_request_leaves_exactly_one(
         # then there is still exactly one pull request and one branch, with one commit
         pulls = emulator.pulls(TAXONOMY)
         assert len(pulls) == 1
-        assert _branches(emulator) == [f"refs/heads/cephportal/entry-{entry.pk}-r1"]
+        assert _branches(emulator) == [f"refs/heads/{pull_request_plan.branch_name(entry.pk, 1)}"]
         assert _commits_of(emulator, pulls[0]["number"]) == 1
         assert PullRequest.objects.get().number == pulls[0]["number"]
         assert emulator.violations() == 0

@@ -31,7 +31,7 @@ def test_a_skill_becomes_one_pull_request_with_one_commit(github, contributor, r
     # then GitHub has one PR from the entry's branch, with one commit holding the two files
     pulls = github.pulls(TAXONOMY)
     assert [(p["number"], p["head_ref"]) for p in pulls] == [
-        (pull.number, f"cephportal/entry-{entry.pk}-r1")
+        (pull.number, pull_request_plan.branch_name(entry.pk, 1))
     ]
     log = github.log(TAXONOMY, ref=pull.branch, limit=2)
     main = github.log(TAXONOMY, ref="main", limit=1)["commits"][0]
@@ -50,8 +50,9 @@ def test_a_skill_becomes_one_pull_request_with_one_commit(github, contributor, r
     entry.refresh_from_db()
     assert entry.status == Status.PR_OPEN
     assert PullRequest.objects.get(contribution=entry).number == pull.number
-    # and it took at most 7 requests (lookup, branch, tree, commit, ref, PR, labels)
-    assert github.counters()["by_user"].get("cephbot", 0) <= 7
+    # and it took at most 8 requests (lookup, folder check, branch, tree, commit, ref, PR,
+    # labels)
+    assert github.counters()["by_user"].get("cephbot", 0) <= 8
     assert github.violations() == 0
 
 
@@ -94,7 +95,7 @@ def test_knowledge_documents_go_to_the_docs_repo_first(github, contributor, revi
     # when its pull request is opened
     pull = pipeline.pull_request_open(contribution_id=entry.pk)
     # then the docs repo has one tagged commit holding the document
-    tag = f"refs/tags/cephportal/entry-{entry.pk}-r1"
+    tag = f"refs/tags/{pull_request_plan.branch_name(entry.pk, 1)}"
     docs_sha = github.refs(DOCS)[tag]
     document = entry.current_revision.documents.get()
     path = f"{entry.taxonomy_path}/{document.filename}"

@@ -22,10 +22,27 @@ ALLOWED = {
     ("in_review", "withdrawn"),
     ("changes_requested", "submitted"),
     ("changes_requested", "withdrawn"),
+    ("changes_requested", "merged"),
     ("approved", "pr_open"),
+    ("approved", "changes_requested"),
+    ("approved", "pr_changes_requested"),
+    ("approved", "merged"),
     ("pr_open", "merged"),
     ("pr_open", "closed"),
+    ("pr_open", "pr_changes_requested"),
+    ("pr_open", "submitted"),
+    ("pr_open", "approved"),
+    ("pr_changes_requested", "submitted"),
+    ("pr_changes_requested", "approved"),
+    ("pr_changes_requested", "pr_open"),
+    ("pr_changes_requested", "merged"),
+    ("pr_changes_requested", "closed"),
+    ("submitted", "merged"),
+    ("in_review", "merged"),
     ("closed", "pr_open"),
+    ("closed", "merged"),
+    ("closed", "submitted"),
+    ("closed", "abandoned"),
     ("withdrawn", "draft"),
 }
 ALL_PAIRS = list(itertools.product([s.value for s in Status], repeat=2))
@@ -80,3 +97,29 @@ def test_every_status_is_reachable_from_draft():
 
 def test_every_status_has_a_human_label():
     assert all(status.label for status in Status)
+
+
+def test_a_move_may_be_recorded_under_one_of_its_variant_names():
+    # given a move with variants / when one is asked for / then it is the event
+    assert workflow.check_transition("approved", "pr_open", "pr_updated") == "pr_updated"
+    assert workflow.check_transition("approved", "pr_open") == "pr_opened"
+    assert workflow.check_transition("pr_open", "pr_changes_requested", "path_taken") == (
+        "path_taken"
+    )
+
+
+def test_a_variant_name_the_table_does_not_list_is_refused():
+    with pytest.raises(ValueError, match="not an event of the move"):
+        workflow.check_transition("approved", "pr_open", "pr_merged")
+    with pytest.raises(ValueError):
+        workflow.check_transition("draft", "submitted", "pr_updated")
+
+
+def test_every_variant_belongs_to_an_allowed_move():
+    for pair in workflow.EVENT_VARIANTS:
+        assert pair in workflow.TRANSITIONS
+
+
+def test_an_entry_can_be_edited_while_its_pull_request_is_open_or_after_it_closed():
+    assert {Status.PR_OPEN, Status.PR_CHANGES_REQUESTED, Status.CLOSED} <= workflow.EDITABLE
+    assert not workflow.EDITABLE & {Status.APPROVED, Status.MERGED, Status.ABANDONED}

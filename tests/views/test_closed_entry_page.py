@@ -29,12 +29,14 @@ def test_a_pull_request_closed_without_a_comment_says_so_and_what_to_do(client, 
     client.force_login(contributor)
     # when the author opens the entry
     step = _next_step(client, entry)
-    # then it says plainly there was no comment, and offers asking on GitHub or duplicating
+    # then it says plainly there was no comment, links the closed PR, and offers to revise
+    # and resubmit (a new pull request after review)
     assert "See the comments below" not in step
     assert "without leaving a comment" in step
     assert f'href="{pull.url}"' in step
-    assert "duplicate this entry" in step
-    assert reverse("contribution-duplicate", args=[entry.pk]) in step
+    assert "submit it again" in step and "new pull request" in step
+    assert reverse("contribution-edit", args=[entry.pk]) in step
+    assert "Make changes" in step
 
 
 @pytest.mark.django_db
@@ -54,4 +56,4 @@ def test_a_closed_pull_request_shows_the_maintainers_comments(client, contributo
     # then the next step quotes who said what, and still says what to do
     assert "On GitHub, maintainer commented" in step
     assert "This duplicates knowledge/ceph/pools." in step
-    assert "without leaving a comment" not in step and "duplicate this entry" in step
+    assert "without leaving a comment" not in step and "submit it again" in step

@@ -365,7 +365,7 @@ def test_view_yaml_saves_then_shows_the_files(client, contributor, skill):
 def test_the_checks_list_follows_the_order_of_the_form(contributor):
     # given a skill entry with findings all over the form, errors and empty fields mixed
     from contributions.services.validation import contribution_validate
-    from contributions.views.contributor_editor import editor_view
+    from contributions.views.editor.context import editor_view
 
     draft = skill_draft()
     seeds = draft["entry"]["seed_examples"]
@@ -419,7 +419,7 @@ def test_every_out_of_band_swap_of_an_autosave_has_its_target_in_the_page(
 def test_knowledge_checks_say_passage_as_the_form_does(contributor):
     # given a knowledge entry whose third passage repeats the first
     from contributions.services.validation import contribution_validate
-    from contributions.views.contributor_editor import editor_view
+    from contributions.views.editor.context import editor_view
 
     draft = knowledge_draft()
     seeds = draft["entry"]["seed_examples"]

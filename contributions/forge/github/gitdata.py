@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from ..base import BranchHead, Identity, TreeListing
+from ..base import BranchHead, CommitInfo, Identity, TreeListing
 from ..errors import PermanentForgeError, TransientForgeError
 from .errors import _AlreadyExists
 from .transport import GitHubTransport, _iso, _repo_path
@@ -54,8 +54,9 @@ class GitData(GitHubTransport):
         committer: Identity,
         authored_at: datetime,
         committed_at: datetime,
+        deletions: tuple[str, ...] = (),
     ) -> str:
-        tree = []
+        tree: list[dict[str, Any]] = []
         inline = 0
         for path, content in sorted(files.items()):
             size = len(content.encode())
@@ -65,6 +66,11 @@ class GitData(GitHubTransport):
             else:
                 sha = self._blob(repo, content)
                 tree.append({"path": path, "mode": "100644", "type": "blob", "sha": sha})
+        # A null sha removes the path from the base tree.
+        tree += [
+            {"path": path, "mode": "100644", "type": "blob", "sha": None}
+            for path in sorted(set(deletions) - set(files))
+        ]
         _, _, made = self._send(
             "POST",
             _repo_path(repo, "git", "trees"),
@@ -118,6 +124,38 @@ class GitData(GitHubTransport):
                 raise TransientForgeError(f"{ref} in {repo} exists and vanished again.") from None
             return existing
         return str(data["object"]["sha"])
+
+    def read_commit(self, *, repo: str, sha: str) -> CommitInfo:
+        _, _, data = self._send(
+            "GET", _repo_path(repo, "git", "commits", sha), what=f"read commit {sha[:12]}"
+        )
+        return CommitInfo(
+            sha=str(data["sha"]),
+            message=str(data.get("message") or ""),
+            tree_sha=str((data.get("tree") or {}).get("sha", "")),
+            parents=tuple(str(p["sha"]) for p in data.get("parents") or []),
+        )
+
+    def move_branch(self, *, repo: str, branch: str, sha: str, force: bool = False) -> str:
+        _, _, data = self._send(
+            "PATCH",
+            _repo_path(repo, "git", "refs", "heads") + "/" + urllib.parse.quote(branch),
+            what=f"move branch {branch} of {repo}",
+            body={"sha": sha, "force": force},
+        )
+        return str(data["object"]["sha"])
+
+    def file_sha(self, *, repo: str, ref: str, path: str) -> str | None:
+        status, _, data = self._send(
+            "GET",
+            _repo_path(repo, "contents") + "/" + urllib.parse.quote(path),
+            what=f"look for {path} in {repo}",
+            params={"ref": ref},
+            missing_ok=True,
+        )
+        if status == 404 or not isinstance(data, dict):
+            return None
+        return str(data.get("sha") or "") or None
 
     def list_tree(self, *, repo: str, branch: str, known_commit: str = "") -> TreeListing | None:
         head = self.branch_head(repo=repo, branch=branch)

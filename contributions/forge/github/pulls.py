@@ -37,6 +37,9 @@ class PullRequests(GitHubTransport):
             etag=etag,
             labels=tuple(str(label.get("name", "")) for label in data.get("labels") or []),
             updated_at=_when(data.get("updated_at")),
+            mergeable=data.get("mergeable") if isinstance(data.get("mergeable"), bool) else None,
+            mergeable_state=str(data.get("mergeable_state") or ""),
+            body=str(data.get("body") or ""),
         )
 
     def find_pull_requests(
@@ -99,6 +102,14 @@ class PullRequests(GitHubTransport):
                 ) from None
             return open_ones[0]
         return self._pull(repo, data)
+
+    def update_pull_request(self, *, repo: str, number: int, body: str) -> None:
+        self._send(
+            "PATCH",
+            _repo_path(repo, "pulls", str(number)),
+            what="update the pull request's description",
+            body={"body": body},
+        )
 
     def add_labels(self, *, repo: str, number: int, labels: list[str]) -> None:
         if labels:

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('contributions', '0004_admin_plural_names'),
+        ('contributions', '0005_pull_request_loop'),
     ]
 
     operations = [
