@@ -8,6 +8,7 @@ or a comment deleted on GitHub is withdrawn from the entry; an edited one shows 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
@@ -65,7 +66,12 @@ def where_text(comment_fields: dict[str, Any]) -> str:
     return f" on {label} ({spot})" if label else f" on {spot}"
 
 
-def feedback_revise(*, contribution: Contribution, items: list[Feedback], text_for: Any) -> int:
+def feedback_revise(
+    *,
+    contribution: Contribution,
+    items: list[Feedback],
+    text_for: Callable[[Feedback, dict[str, Any]], str],
+) -> int:
     """Apply edits and withdrawals to feedback already shown; returns how many changed.
 
     `text_for(item, fields)` gives a comment's text as shown (shared with the first sighting).

@@ -21,6 +21,7 @@ from contributions.forge import (
 from contributions.models import Comment, Contribution, PullRequest
 from contributions.selectors.contributor import contribution_feedback
 from contributions.services import pipeline, pull_request_tracking
+from contributions.services.pull_request_plan import entry_path
 from contributions.workflow import Status
 
 from .entries import approved_entry
@@ -70,7 +71,7 @@ def _deliver(client, github, event, action):
 
 @pytest.mark.django_db
 def test_a_line_comment_is_read_by_the_reconcile_and_shown_at_its_field(
-    github, contributor, reviewer
+    github, client, contributor, reviewer
 ):
     # given a PR on which a maintainer leaves a line-only review on example 2's answer
     entry, pull = _opened(contributor, reviewer)
@@ -89,6 +90,10 @@ def test_a_line_comment_is_read_by_the_reconcile_and_shown_at_its_field(
     assert "Name the command's output." in comment.body
     shown = _from_github(entry)
     assert [item.field_label for item in shown] == ["seed example 2, answer"]
+    # and the entry's page shows it there
+    client.force_login(contributor)
+    page = client.get(entry_path(entry.pk)).content.decode()
+    assert "at seed example 2, answer" in page and "Name the command" in page
 
 
 @pytest.mark.django_db
