@@ -240,7 +240,7 @@ class TreeView:
 
 
 def _tree_row() -> TaxonomyTree | None:
-    return TaxonomyTree.objects.filter(repo=settings.TAXONOMY_REPO).first()
+    return TaxonomyTree.objects.filter(repo__iexact=settings.TAXONOMY_REPO).first()
 
 
 def _children(folders: Mapping[str, Any], parent: str) -> list[Folder]:
