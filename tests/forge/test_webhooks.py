@@ -112,3 +112,37 @@ def test_a_dismissed_review_payload_withdraws_the_review():
     # when / then
     event = read_event("pull_request_review", payload)
     assert event.handled and event.feedback.withdrawn and event.feedback.state == "DISMISSED"
+
+
+def test_a_valid_secret_counts_wherever_it_is_in_the_list():
+    # given the right secret after an empty one, and before a wrong one / then both pass
+    assert signature_valid(BODY, SIGNATURE, ["", SECRET])
+    assert signature_valid(BODY, SIGNATURE, [SECRET, "the-next-secret"])
+
+
+def test_a_comment_on_a_pull_request_carries_feedback():
+    # given a conversation comment on a pull request (its issue has a pull_request key)
+    payload = {"action": "created", "repository": {"full_name": "a/b"},
+               "issue": {"number": 3, "pull_request": {"url": "x"}},
+               "comment": {"id": 5, "body": "Looks fine.", "user": {"login": "m", "type": "User"},
+                           "html_url": "h"}}  # fmt: skip
+    # when it is read
+    event = read_event("issue_comment", payload)
+    # then it names the pull request and the comment
+    assert (event.event, event.repo, event.pr_number, event.handled) == (
+        "issue_comment", "a/b", 3, True,
+    )  # fmt: skip
+    item = event.feedback
+    assert (item.external_id, item.kind, item.author, item.body, item.url) == (
+        "comment-5", "comment", "m", "Looks fine.", "h",
+    )  # fmt: skip
+    assert not item.author_is_bot and not item.withdrawn
+
+
+def test_a_payload_that_is_not_an_object_is_named_but_not_handled():
+    # given / when
+    event = read_event("pull_request", ["not", "an", "object"])
+    # then
+    assert (event.event, event.repo, event.pr_number, event.handled) == (
+        "pull_request", "", None, False,
+    )  # fmt: skip
