@@ -101,6 +101,7 @@ def main() -> None:
         from django.core.management import call_command
 
         from contributions.forge import reset_forge
+        from contributions.services import pull_request_reconcile as reconcile
         from contributions.services import pull_request_tracking as tracking
 
         call_command("migrate", verbosity=0)
@@ -116,12 +117,12 @@ def main() -> None:
 
         def first_cycle() -> None:
             sync_all()
-            tracking.pull_requests_to_reconcile()  # learns the base branch's head
+            reconcile.pull_requests_to_reconcile()  # learns the base branch's head
 
         first, first_s, _ = requests_during(emulator, first_cycle)
         quiet: list[int] = []
         quiet_n, quiet_s, _ = requests_during(
-            emulator, lambda: quiet.extend(tracking.pull_requests_to_reconcile())
+            emulator, lambda: quiet.extend(reconcile.pull_requests_to_reconcile())
         )
         time.sleep(1.1)  # GitHub's updated_at has whole seconds
         for number in numbers[: args.changed]:
@@ -129,7 +130,7 @@ def main() -> None:
         busy: list[int] = []
 
         def busy_cycle() -> None:
-            busy.extend(tracking.pull_requests_to_reconcile())
+            busy.extend(reconcile.pull_requests_to_reconcile())
             for pk in busy:
                 tracking.pull_request_sync(pull_request_id=pk)
 

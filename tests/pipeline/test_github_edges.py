@@ -20,7 +20,7 @@ from contributions.forge import (
 )
 from contributions.models import Comment, Contribution, PullRequest
 from contributions.selectors.contributor import contribution_feedback
-from contributions.services import pipeline, pull_request_tracking
+from contributions.services import pipeline, pull_request_reconcile, pull_request_tracking
 from contributions.services.pull_request_plan import entry_path
 from contributions.workflow import Status
 
@@ -391,14 +391,14 @@ def test_a_quiet_reconcile_costs_one_list_call_and_reads_only_what_changed(
     pulls = [_opened(contributor, reviewer, n=n)[1] for n in (1, 2, 3)]
     for pull in pulls:
         pull_request_tracking.pull_request_sync(pull_request_id=pull.pk)
-    pull_request_tracking.pull_requests_to_reconcile()  # the first cycle learns the base's head
+    pull_request_reconcile.pull_requests_to_reconcile()  # the first cycle learns the base's head
     github.reset_counters()
     # when the reconcile looks for work with nothing new
-    quiet = pull_request_tracking.pull_requests_to_reconcile()
+    quiet = pull_request_reconcile.pull_requests_to_reconcile()
     quiet_requests = github.counters()["total"]
     time.sleep(1.1)  # updated_at has whole seconds
     github.comment_pull(TAXONOMY, pulls[1].number, body="One question.")
-    busy = pull_request_tracking.pull_requests_to_reconcile()
+    busy = pull_request_reconcile.pull_requests_to_reconcile()
     # then two requests (the base branch, the list) find nothing to read; then only the PR
     # that changed
     assert (quiet, quiet_requests) == ([], 2)
@@ -413,9 +413,11 @@ def test_the_reconcile_reads_every_open_pull_request_when_the_base_branch_moves(
     pulls = [_opened(contributor, reviewer, n=n)[1] for n in (1, 2)]
     for pull in pulls:
         pull_request_tracking.pull_request_sync(pull_request_id=pull.pk)
-    pull_request_tracking.pull_requests_to_reconcile()
-    assert pull_request_tracking.pull_requests_to_reconcile() == []
+    pull_request_reconcile.pull_requests_to_reconcile()
+    assert pull_request_reconcile.pull_requests_to_reconcile() == []
     # when a maintainer merges the first: the base moves, the second's updated_at does not
     github.merge_pull(TAXONOMY, pulls[0].number)
     # then both are read again (the second may no longer merge)
-    assert sorted(pull_request_tracking.pull_requests_to_reconcile()) == sorted(p.pk for p in pulls)
+    assert sorted(pull_request_reconcile.pull_requests_to_reconcile()) == sorted(
+        p.pk for p in pulls
+    )
