@@ -61,3 +61,46 @@ def test_a_reviewer_may_not_review_their_own_entry(people):
     assert not permissions.can_review(people["reviewer"], own)
     assert permissions.can_review(people["admin"], own)
     assert not permissions.can_review(people["admin"], admins_own)
+
+
+def test_nobody_signed_out_sees_anything(people):
+    # given a submitted entry / when an anonymous visitor asks / then no
+    from django.contrib.auth.models import AnonymousUser
+
+    entry = submitted_entry(people["author"], path=f"{PATH}_anon")
+    assert not permissions.can_view(AnonymousUser(), entry)
+    assert not permissions.can_edit(AnonymousUser(), entry)
+    assert not permissions.can_review(AnonymousUser(), entry)
+
+
+def test_an_entry_back_in_draft_after_a_submission_stays_visible_to_its_reviewers(people):
+    # given an entry submitted once, then withdrawn to a draft (it keeps its revision)
+    entry = submitted_entry(people["author"], path=f"{PATH}_back", status=Status.DRAFT)
+    # when / then its reviewers still see what they reviewed
+    assert permissions.can_view(people["reviewer"], entry)
+    assert permissions.can_view(people["admin"], entry)
+
+
+def test_scopes_match_whole_folders_whatever_the_slashes(db):
+    # given scopes written with and without slashes / when / then
+    scopes = ["/knowledge/technology/", "compositional_skills/ceph"]
+    assert permissions.path_in_scopes("/knowledge/technology/rgw/", scopes)
+    assert permissions.path_in_scopes("knowledge/technology", scopes)
+    assert permissions.path_in_scopes("compositional_skills/ceph/", scopes)
+    assert not permissions.path_in_scopes("knowledge/technologyx", scopes)
+    assert not permissions.path_in_scopes("compositional_skills", scopes)
+
+
+def test_the_scope_query_matches_any_scope_and_only_whole_folders(people):
+    # given entries in two scoped folders, one beside them and one outside
+    from contributions.models import Contribution
+
+    made = {
+        path: ContributionFactory(author=people["author"], taxonomy_path=path).pk
+        for path in ("knowledge/a", "knowledge/a/b", "skills/c", "knowledge/ab", "other/d")
+    }
+    # when the query is built from two scopes written with slashes
+    query = permissions.path_scope_q(["/knowledge/a/", "skills/c"])
+    found = set(Contribution.objects.filter(query).values_list("pk", flat=True))
+    # then it finds the folders and what is below them, nothing else
+    assert found == {made["knowledge/a"], made["knowledge/a/b"], made["skills/c"]}
