@@ -297,7 +297,26 @@ REVIEW_CLAIM_MINUTES = env.int("REVIEW_CLAIM_MINUTES", default=120)
 NOREPLY_EMAIL_DOMAIN = env.str("NOREPLY_EMAIL_DOMAIN", default="users.noreply.cephportal.local")
 DCO_VERSION = "1.1"
 MAX_DOCUMENT_BYTES = env.int("MAX_DOCUMENT_BYTES", default=2 * 1024 * 1024)
+# PDF, Word, PowerPoint and HTML files converted to markdown: size, pages, unpacked size.
+MAX_CONVERSION_BYTES = env.int("MAX_CONVERSION_BYTES", default=20 * 1024 * 1024)
+MAX_CONVERSION_PAGES = env.int("MAX_CONVERSION_PAGES", default=300)
+MAX_CONVERSION_UNZIPPED_BYTES = env.int("MAX_CONVERSION_UNZIPPED_BYTES", default=100 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = max(MAX_DOCUMENT_BYTES * 2, 5 * 1024 * 1024)
+
+# --- Content quality checks (see "Quality checks" in the README) -----------------------------
+QUALITY_CHECKS_ENABLED = env.bool("QUALITY_CHECKS_ENABLED", default=True)
+# Share of an answer's content words that must appear in its passage (0-1).
+QUALITY_MIN_ANSWER_SUPPORT = env.float("QUALITY_MIN_ANSWER_SUPPORT", default=0.5)
+# A grounded skill's answer using less of its context than this is said to ignore it (0-1).
+QUALITY_MIN_CONTEXT_USE = env.float("QUALITY_MIN_CONTEXT_USE", default=0.2)
+# Similarity (0-100) at which a passage counts as found in a document despite small edits.
+QUALITY_PASSAGE_MATCH = env.float("QUALITY_PASSAGE_MATCH", default=85.0)
+# Similarity (0-100) at which a question, answer or passage nearly repeats an existing one.
+QUALITY_DUPLICATE_SIMILARITY = env.float("QUALITY_DUPLICATE_SIMILARITY", default=85.0)
+# Similarity (0-100) at which two examples of one entry are too alike.
+QUALITY_SEEDS_ALIKE = env.float("QUALITY_SEEDS_ALIKE", default=85.0)
+# Quality warnings are advice; set this to make them block submitting.
+QUALITY_BLOCKS_SUBMIT = env.bool("QUALITY_BLOCKS_SUBMIT", default=False)
 
 # --- Production hardening (on whenever DEBUG is off) ------------------------------------------
 if not DEBUG:

@@ -31,6 +31,16 @@ EVENT_WORDS: dict[str, EventWords] = {
     "document_written": EventWords("wrote a document", "Document written"),
     "document_changed": EventWords("changed a document", "Document changed"),
     "document_removed": EventWords("removed a document", "Document removed"),
+    "document_conversion_started": EventWords(
+        "uploaded a file to convert to markdown", "File uploaded for conversion"
+    ),
+    "document_converted": EventWords("converted a file to markdown", "File converted to markdown"),
+    "document_conversion_failed": EventWords(
+        "could not convert a file", "File could not be converted"
+    ),
+    "document_conversion_discarded": EventWords(
+        "discarded a converted file", "Converted file discarded"
+    ),
     "validated": EventWords("ran the checks", "Checks run"),
     # Submitting and reviewing
     "submitted": EventWords("submitted the entry for review", "Submitted for review"),

@@ -115,6 +115,9 @@ class Contribution(models.Model):
     )
     validation_issues = models.JSONField(default=list, blank=True)
     validated_at = models.DateTimeField(null=True, blank=True)
+    # Content quality (grounding, near-duplicates): warnings with evidence, apart from validation.
+    quality_findings = models.JSONField(default=list, blank=True)
+    quality_warnings = models.PositiveIntegerField(default=0, db_index=True)
     # Set when an approved revision is handed to the pull-request pipeline (once per revision);
     # also the commit date of that revision's commit, so a rerun makes the same commit.
     handed_over_at = models.DateTimeField(null=True, blank=True)
@@ -573,3 +576,73 @@ class ServiceStatus(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class TaxonomyEntryText(models.Model):
+    """One qna.yaml of the synced taxonomy, as the near-duplicate index holds it.
+
+    `signatures` are the MinHash rows of `texts` (in order), so a process builds its index
+    from stored numbers instead of hashing the whole taxonomy again.
+    """
+
+    repo = models.CharField(max_length=200)
+    path = models.CharField(max_length=400)
+    blob_sha = models.CharField(max_length=40)
+    kind = models.CharField(max_length=16)
+    # [{"field": "question", "seed": 1, "qa": 2, "text": "..."}, ...]
+    texts = models.JSONField(default=list, blank=True)
+    signatures = models.BinaryField(default=b"")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["repo", "path"], name="taxonomy_entry_text_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.path
+
+
+class DocumentConversion(models.Model):
+    """An uploaded PDF, Word, PowerPoint or HTML file, and the markdown made from it.
+
+    The original is kept; the markdown is shown for correction and becomes a KnowledgeDocument
+    only when the contributor accepts it.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Waiting to be converted"
+        CONVERTING = "converting", "Converting"
+        READY = "ready", "Ready to check"
+        FAILED = "failed", "Could not be converted"
+        USED = "used", "Added as a document"
+
+    contribution = models.ForeignKey(
+        Contribution, on_delete=models.CASCADE, related_name="conversions"
+    )
+    filename = models.CharField(max_length=200)
+    original = models.BinaryField()
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    state = models.CharField(max_length=16, choices=State.choices, default=State.PENDING)
+    progress = models.PositiveSmallIntegerField(default=0)  # percent
+    pages = models.PositiveIntegerField(null=True, blank=True)
+    markdown = models.TextField(blank=True)
+    error = models.TextField(blank=True)
+    document = models.ForeignKey(
+        KnowledgeDocument, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.filename
+
+    @property
+    def markdown_name(self) -> str:
+        """The document name the markdown gets: the original's, ending in .md."""
+        stem = self.filename.rsplit(".", 1)[0] if "." in self.filename else self.filename
+        return f"{stem}.md"

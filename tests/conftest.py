@@ -111,3 +111,13 @@ def real_broker():
     app.conf.task_always_eager = False
     yield app
     app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def fresh_quality_index():
+    """Each test starts with an empty near-duplicate index (a process keeps one in memory)."""
+    from contributions.services.quality import quality_index_reset
+
+    quality_index_reset()
+    yield
+    quality_index_reset()

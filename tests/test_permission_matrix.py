@@ -24,6 +24,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from contributions.models import (
     Contribution,
+    DocumentConversion,
     KnowledgeDocument,
     Notification,
     ReviewClaim,
@@ -102,6 +103,9 @@ def world(db, monkeypatch, settings):
         ids={
             "entry": entry.pk,
             "document": document.pk,
+            "conversion": DocumentConversion.objects.create(
+                contribution=entry, filename="rgw.pdf", original=b"%PDF", size=4, sha256="0" * 64
+            ).pk,
             "author": author.username,
             "notification": notification.pk,
             "failure": failure.pk,
@@ -155,6 +159,28 @@ TABLE: list[tuple[str, str, str, dict, str]] = [
         "L O D D D D",
     ),
     ("document-preview", "post", "/contributions/documents/preview/", {}, "L O O O O O"),
+    # --- converted documents (issue 10): only the author sees or uses them ----------------------
+    (
+        "conversion-status",
+        "get",
+        "/contributions/{entry}/conversions/{conversion}/",
+        {},
+        "L O D D D D",
+    ),
+    (
+        "conversion-accept",
+        "post",
+        "/contributions/{entry}/conversions/{conversion}/accept/",
+        {},
+        "L O D D D D",
+    ),
+    (
+        "conversion-discard",
+        "post",
+        "/contributions/{entry}/conversions/{conversion}/discard/",
+        {},
+        "L O D D D D",
+    ),
     ("taxonomy-folders", "get", "/taxonomy/folders/", {}, "L O O O O O"),
     ("taxonomy-folder-check", "get", "/taxonomy/folders/check/", {}, "L O O O O O"),
     ("profile", "get", "/profile/", {}, "L O O O O O"),

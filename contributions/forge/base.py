@@ -96,6 +96,8 @@ class TreeListing:
     commit_sha: str
     files: frozenset[str] = field(default_factory=frozenset)
     folders: frozenset[str] = field(default_factory=frozenset)
+    # The blob SHA of every qna.yaml, so a reader fetches only the files that changed.
+    qna_blobs: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -212,6 +214,9 @@ class Forge(Protocol):
 
     def list_tree(self, *, repo: str, branch: str, known_commit: str = "") -> TreeListing | None:
         """All paths of a branch; None when it still points at `known_commit`."""
+
+    def read_blob(self, *, repo: str, sha: str) -> bytes:
+        """The content of one blob (a file at some commit)."""
 
     def ensure_fork(self, *, upstream: str, owner: str) -> str:
         """A fork of upstream owned by owner (made if missing); its full name."""

@@ -3,7 +3,7 @@
 from django.urls import path
 
 from contributions.views import contributor, profile
-from contributions.views.editor import autosave, documents, folders, pages
+from contributions.views.editor import autosave, conversions, documents, folders, pages
 
 urlpatterns = [
     path("contributions/", contributor.my_contributions, name="my-contributions"),
@@ -68,6 +68,21 @@ urlpatterns = [
         "contributions/<int:contribution_id>/documents/<int:document_id>/delete/",
         documents.document_delete,
         name="document-delete",
+    ),
+    path(
+        "contributions/<int:contribution_id>/conversions/<int:conversion_id>/",
+        conversions.conversion_status,
+        name="conversion-status",
+    ),
+    path(
+        "contributions/<int:contribution_id>/conversions/<int:conversion_id>/accept/",
+        conversions.conversion_accept,
+        name="conversion-accept",
+    ),
+    path(
+        "contributions/<int:contribution_id>/conversions/<int:conversion_id>/discard/",
+        conversions.conversion_discard,
+        name="conversion-discard",
     ),
     path(
         "contributions/documents/preview/",

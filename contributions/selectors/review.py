@@ -47,6 +47,7 @@ AGE_FILTERS: dict[str, tuple[str, int | None, int | None]] = {
     "old": ("More than a week", 7, None),
 }
 CLAIM_FILTERS = {"unclaimed": "Not claimed", "mine": "Claimed by me", "others": "Claimed by others"}
+QUALITY_FILTERS = {"warnings": "Has quality warnings", "none": "No quality warnings"}
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,7 @@ class QueueFilters:
     author: str = ""
     age: str = ""
     claim: str = ""
+    quality: str = ""
 
     @classmethod
     def from_params(cls, params: Mapping[str, Any]) -> QueueFilters:
@@ -73,6 +75,7 @@ class QueueFilters:
             author=str(params.get("author", "") or "").strip()[:150],
             age=pick("age", AGE_FILTERS),
             claim=pick("claim", CLAIM_FILTERS),
+            quality=pick("quality", QUALITY_FILTERS),
         )
 
     @property
@@ -119,6 +122,10 @@ def review_queue(
             queryset = queryset.filter(submitted_at__lte=now - timedelta(days=at_least))
         if less_than is not None:
             queryset = queryset.filter(submitted_at__gt=now - timedelta(days=less_than))
+    if filters.quality == "warnings":
+        queryset = queryset.filter(quality_warnings__gt=0)
+    elif filters.quality == "none":
+        queryset = queryset.filter(quality_warnings=0)
     active_claim = Q(claim__isnull=False, claim__expires_at__gt=now)
     if filters.claim == "unclaimed":
         queryset = queryset.exclude(active_claim)
@@ -137,6 +144,7 @@ def review_queue(
         .defer(
             "draft",
             "validation_issues",
+            "quality_findings",
             "current_revision__content",
             "current_revision__attribution",
         )
@@ -217,6 +225,7 @@ class SeedView:
     data: dict[str, Any]
     comments: list[Comment] = field(default_factory=list)
     changed: bool = False
+    quality: list[dict[str, Any]] = field(default_factory=list)  # this example's findings
 
 
 @dataclass
@@ -333,6 +342,10 @@ def review_page(*, contribution: Contribution, base_number: int | None = None) -
     seeds = [
         SeedView(index=i, data=s if isinstance(s, dict) else {}) for i, s in enumerate(seed_data)
     ]
+    for finding in contribution.quality_findings or []:
+        number = (finding.get("location") or {}).get("seed")
+        if isinstance(number, int) and 0 < number <= len(seeds):
+            seeds[number - 1].quality.append(finding)
     changed_seeds = {c.seed_index for c in changes if c.seed_index is not None}
     for seed in seeds:
         seed.changed = seed.index in changed_seeds

@@ -17,7 +17,7 @@ from contributions import workflow
 from contributions.models import Contribution, KnowledgeDocument, PullRequest, Revision
 from contributions.workflow import Status
 
-from . import drafts, validation
+from . import drafts, quality, validation
 from .accounts import profile_get_or_create, profile_give_dco_consent
 from .core import (
     ConflictError,
@@ -44,10 +44,22 @@ def author_created_by(author: AbstractBaseUser) -> str:
     return profile.github_handle or author.get_username()
 
 
+# The fields `_record_validation` sets: the taxonomy checks' verdict and the quality findings.
+CHECK_FIELDS = [
+    "validation_state",
+    "validation_issues",
+    "validated_at",
+    "quality_findings",
+    "quality_warnings",
+]
+
+
 def _record_validation(contribution: Contribution) -> validation.Report:
     """Check the draft and copy the verdict onto the (unsaved) contribution."""
     report = validation.report_for(contribution)
     for name, value in validation.validation_fields(report).items():
+        setattr(contribution, name, value)
+    for name, value in quality.quality_fields(contribution).items():
         setattr(contribution, name, value)
     return report
 
@@ -267,12 +279,18 @@ def contribution_submit(
             "changes requested and entries with a pull request can be submitted."
         )
     report = _record_validation(contribution)
-    contribution.save(update_fields=["validation_state", "validation_issues", "validated_at"])
+    contribution.save(update_fields=CHECK_FIELDS)
     if validation.report_blocks_submit(report):
         count = len(report.errors) or 1
         raise ServiceError(
             f"This entry has {count} problem{'s' if count != 1 else ''} to fix before it can "
             "be submitted. Each one is shown next to its field."
+        )
+    if settings.QUALITY_BLOCKS_SUBMIT and contribution.quality_warnings:
+        raise ServiceError(
+            f"This entry has {contribution.quality_warnings} quality warning"
+            f"{'s' if contribution.quality_warnings != 1 else ''} to resolve before it can be "
+            "submitted. Each one is shown next to its field."
         )
     if _same_as_current_revision(contribution):
         raise ServiceError(

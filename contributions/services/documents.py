@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from contributions.models import Contribution, KnowledgeDocument
 
-from .contributions import _check_editable, _record_validation
+from .contributions import CHECK_FIELDS, _check_editable, _record_validation
 from .core import ServiceError, event_record, lock_contribution
 
 MAX_DOCUMENTS = 20
@@ -55,7 +55,7 @@ def document_text(data: bytes | str) -> str:
     except UnicodeDecodeError as error:
         raise ServiceError(
             "This file is not plain text in UTF-8. Save it as UTF-8 text (a .md file) and "
-            "upload it again; word processor files and PDFs cannot be used."
+            "upload it again, or upload a .pdf, .docx, .pptx or .html file to have it converted."
         ) from error
     if "\x00" in text:
         raise ServiceError(
@@ -79,15 +79,7 @@ def _recheck(contribution: Contribution) -> None:
     # Documents change what the checks say (the document list, contexts found in them).
     _record_validation(contribution)
     contribution.draft_saved_at = timezone.now()
-    contribution.save(
-        update_fields=[
-            "validation_state",
-            "validation_issues",
-            "validated_at",
-            "draft_saved_at",
-            "updated_at",
-        ]
-    )
+    contribution.save(update_fields=[*CHECK_FIELDS, "draft_saved_at", "updated_at"])
 
 
 def _check_name_free(contribution: Contribution, filename: str, exclude: int | None) -> None:

@@ -11,6 +11,7 @@ from contributions.taxonomy import TaxonomyImportError, import_qna
 
 from . import drafts, validation
 from .contributions import (
+    CHECK_FIELDS,
     _check_editable,
     _draft_documents,
     _record_validation,
@@ -45,7 +46,7 @@ def contribution_duplicate(*, contribution_id: int, actor: AbstractBaseUser) -> 
         )
     if documents:
         _record_validation(copy)
-        copy.save(update_fields=["validation_state", "validation_issues", "validated_at"])
+        copy.save(update_fields=CHECK_FIELDS)
     event_record(
         contribution=copy,
         actor=actor,

@@ -10,6 +10,8 @@ from contributions.forge import ForgeError, TreeListing, get_forge
 from contributions.models import TaxonomyTree
 from contributions.taxonomy import TAXONOMY_ROOTS
 
+from . import quality
+
 
 def folders_of(listing: TreeListing) -> dict[str, dict[str, bool]]:
     """Every folder under the taxonomy roots (roots included), and whether it holds a qna.yaml."""
@@ -58,4 +60,8 @@ def taxonomy_tree_sync() -> TaxonomyTree:
     except ForgeError as error:
         _store(repo=repo, branch=branch, listing=None, error=str(error))
         raise
-    return _store(repo=repo, branch=branch, listing=listing)
+    tree = _store(repo=repo, branch=branch, listing=listing)
+    # The near-duplicate index follows the same sync (it reads only the changed qna.yaml).
+    if listing is not None or not quality.quality_index_synced():
+        quality.quality_taxonomy_sync(listing=listing)
+    return tree

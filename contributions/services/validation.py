@@ -24,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from contributions.models import Contribution, KnowledgeDocument, Revision, TaxonomyTree
+from contributions.quality.grounding import locate_passage
 from contributions.taxonomy.entries import (
     Attribution,
     DocumentRef,
@@ -277,22 +278,34 @@ def _plain(text: str) -> str:
 
 
 def _context_issues(material: _Material) -> list[Issue]:
-    corpus = " \n ".join(_plain(content) for _, content in material.documents)
+    """Passages not found in the documents, allowing for wrapping, markup and small edits."""
     found = []
     for number, seed in enumerate(material.entry.get("seed_examples") or [], start=1):
-        context = _plain(seed.get("context") or "")
-        if context and material.documents and context not in corpus:
+        context = seed.get("context") or ""
+        if not (context.strip() and material.documents):
+            continue
+        if _plain(context) in _plain_corpus(material):
+            continue
+        place = locate_passage(
+            context, material.documents, min_score=settings.QUALITY_PASSAGE_MATCH
+        )
+        if place is None:
             found.append(
                 _portal_issue(
                     Severity.WARNING,
                     "document.context-not-found",
                     "This passage does not appear in your documents. Copy it from a document "
-                    "word for word, so the model learns from the right text.",
+                    "word for word (or select it in the document), so the model learns from "
+                    "the right text.",
                     seed=number,
                     field="context",
                 )
             )
     return found
+
+
+def _plain_corpus(material: _Material) -> str:
+    return " \n ".join(_plain(content) for _, content in material.documents)
 
 
 def _path_issues(material: _Material, tree_folders: Mapping[str, Any] | None) -> list[Issue]:

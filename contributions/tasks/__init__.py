@@ -5,6 +5,7 @@ that moving a task between modules never orphans messages already queued.
 """
 
 from .contributor import validate_contribution
+from .conversion import convert_document
 from .health import ping
 from .notifications import send_notification_email
 from .pipeline import (
@@ -19,6 +20,7 @@ from .pipeline import (
 from .review import release_expired_review_claims, send_reviewer_digests
 
 __all__ = [
+    "convert_document",
     "open_pull_request",
     "ping",
     "process_github_webhook",

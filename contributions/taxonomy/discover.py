@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .issues import Report, Severity, Source, issue
-from .paths import TOP_LEVEL_FOLDERS, taxonomy_relative_path
+from .paths import TAXONOMY_ROOTS, TOP_LEVEL_FOLDERS, taxonomy_relative_path
 from .policy import DEFAULT_POLICY, TaxonomyPolicy
 from .validate import validate_path
 
@@ -17,6 +17,8 @@ __all__ = ["Found", "find_qna_files", "validate_found"]
 _VCS_DIRS = frozenset({".git", ".hg", ".svn"})
 
 QNA_NAMES = ("qna.yaml", "qna.yml")
+# The taxonomy CI checks every YAML file under these folders and fails any not named qna.yaml.
+YAML_SUFFIXES = (".yaml", ".yml")
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,10 @@ class Found:
 
 def _starts_in_taxonomy(rel: str) -> bool:
     return rel.split("/", 1)[0] in TOP_LEVEL_FOLDERS
+
+
+def _checked_by_ci(rel: str) -> bool:
+    return rel.split("/", 1)[0] in TAXONOMY_ROOTS
 
 
 def _relative_to(file: Path, root: Path) -> str | None:
@@ -66,6 +72,8 @@ def find_qna_files(
 ) -> Iterator[Found]:
     """Each file argument as given, and every qna.yaml/qna.yml under each directory.
 
+    Any other YAML file whose taxonomy path is under compositional_skills/ or knowledge/
+    (say `movie_qna.yaml`) is yielded too: the taxonomy CI checks it and fails its name.
     Directories are walked in sorted order, skipping only version-control folders: a hidden
     folder such as `.local` inside a taxonomy is still checked, as the taxonomy CI would.
     A path that does not exist is yielded too, so it can be reported.
@@ -79,9 +87,12 @@ def find_qna_files(
         for folder, dirs, files in os.walk(path):
             dirs[:] = sorted(d for d in dirs if d not in _VCS_DIRS)
             for name in sorted(files):
-                if name in QNA_NAMES:
-                    file = Path(folder) / name
-                    yield Found(file, _place(file, path, root_path))
+                if name not in QNA_NAMES and not name.endswith(YAML_SUFFIXES):
+                    continue
+                file = Path(folder) / name
+                place = _place(file, path, root_path)
+                if name in QNA_NAMES or _checked_by_ci(place):
+                    yield Found(file, place)
 
 
 def validate_found(found: Found, *, policy: TaxonomyPolicy = DEFAULT_POLICY) -> Report:

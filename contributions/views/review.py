@@ -23,6 +23,7 @@ from contributions.models import Contribution, Review
 from contributions.selectors.review import (
     AGE_FILTERS,
     CLAIM_FILTERS,
+    QUALITY_FILTERS,
     QueueFilters,
     active_claim,
     eligible_reviewers,
@@ -132,6 +133,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "validation_states": Contribution.Validation.choices,
             "age_filters": [(key, label) for key, (label, _, _) in AGE_FILTERS.items()],
             "claim_filters": list(CLAIM_FILTERS.items()),
+            "quality_filters": list(QUALITY_FILTERS.items()),
             "scopes": scopes,
             "is_admin": is_admin,
             "claim_durations": CLAIM_DURATIONS,

@@ -10,7 +10,7 @@ from contributions.services.contributions import contribution_create_draft, cont
 from contributions.services.documents import document_upload
 from contributions.tasks import validate_contribution
 from contributions.taxonomy import validate_file
-from tests.contributor_samples import DOCUMENT, knowledge_draft, skill_draft
+from tests.contributor_samples import DOCUMENT, PASSAGES, knowledge_draft, skill_draft
 
 SHA = "a" * 40
 
@@ -61,6 +61,17 @@ def test_markdown_markup_and_wrapping_do_not_hide_a_context(contributor):
         contribution_id=contribution.pk, actor=contributor, filename="a.md", data=wrapped.encode()
     )
     contribution.refresh_from_db()
+    # then
+    assert ("document.context-not-found", "warning") not in _rules(contribution)
+
+
+@pytest.mark.django_db
+def test_a_passage_with_a_word_changed_is_still_found(contributor):
+    # given a passage copied with one word changed
+    data = knowledge_draft()
+    data["entry"]["seed_examples"][0]["context"] = PASSAGES[0].replace("copy", "snapshot", 1)
+    # when
+    contribution = _knowledge(contributor, draft=data)
     # then
     assert ("document.context-not-found", "warning") not in _rules(contribution)
 

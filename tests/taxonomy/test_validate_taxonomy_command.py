@@ -185,3 +185,103 @@ def test_manage_py_exit_status_in_a_real_process(checkout):
     assert failing.returncode == 1
     assert len(failing.stdout.splitlines()) == 3
     assert "2 of 3 file(s) fail the portal check" in failing.stderr
+
+
+@pytest.mark.parametrize("mode", ["ci", "portal"])
+def test_yaml_not_named_qna_yaml_is_reported_invalid_in_every_mode(checkout, mode):
+    # given: a real contributor's mistake, and YAML files the taxonomy CI never checks
+    misnamed = checkout / "knowledge" / "arts" / "movies" / "movie_qna.yaml"
+    misnamed.parent.mkdir(parents=True)
+    misnamed.write_text(render_qna(KNOWLEDGE), encoding="utf-8")
+    (misnamed.parent / "attribution.txt").write_text(render_attribution(ATTRIBUTION))
+    (checkout / ".github" / "workflows").mkdir(parents=True)
+    (checkout / ".github" / "workflows" / "lint.yml").write_text("on: push\n")
+    (checkout / "docs.yaml").write_text("a: 1\n")
+
+    # when
+    lines, code = _run(str(checkout / "knowledge"), "--format", "json", "--mode", mode)
+    everything, _ = _run(str(checkout), "--format", "json", "--mode", mode)
+
+    # then
+    objects = {json.loads(line)["path"]: json.loads(line) for line in lines}
+    report = objects[str(misnamed)]
+    assert (report["ci_valid"], report["portal_valid"]) == (False, False)
+    assert any(
+        i["rule"] == "file.name" and "must be named qna.yaml" in i["message"]
+        for i in report["issues"]
+    )
+    assert code == 1
+    paths = [json.loads(line)["path"] for line in everything]
+    assert str(misnamed) in paths
+    assert not any(p.endswith(("lint.yml", "docs.yaml")) for p in paths)
+
+
+def test_misnamed_file_is_named_in_the_human_output(checkout):
+    # given
+    misnamed = checkout / "compositional_skills" / "writing" / "polite" / "extra.yml"
+    misnamed.write_text(render_qna(SKILL), encoding="utf-8")
+
+    # when
+    lines, code = _run(str(checkout / "compositional_skills" / "writing" / "polite"))
+
+    # then
+    text = "\n".join(lines)
+    assert "extra.yml: ci FAIL" in text
+    assert "must be named qna.yaml" in text
+    assert code == 1
+
+
+def _env_without_secrets() -> dict[str, str]:
+    hidden = {"SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE", "CEPHPORTAL_ENV_FILE"}
+    env = {k: v for k, v in os.environ.items() if k not in hidden}
+    env["CEPHPORTAL_ENV_FILE"] = "/nonexistent/.env"  # no developer .env sneaks a key in
+    return env
+
+
+def test_plain_cli_check_needs_neither_debug_nor_a_secret_key(checkout):
+    # given
+    env = _env_without_secrets()
+
+    # when
+    result = subprocess.run(
+        [sys.executable, "manage.py", "validate_taxonomy", "--mode", "ci", str(checkout)],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    # then: it checked the files (one is broken), rather than refusing to start
+    assert "SECRET_KEY" not in result.stderr
+    assert "3 file(s) checked, 1 failing the ci check." in result.stdout
+    assert result.returncode == 1
+
+
+def test_web_server_still_refuses_to_start_without_a_secret_key():
+    # given
+    env = _env_without_secrets()
+
+    # when
+    wsgi = subprocess.run(
+        [sys.executable, "-c", "import cephportal.wsgi"],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    runserver = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    # then
+    assert wsgi.returncode != 0
+    assert "SECRET_KEY must be set" in wsgi.stderr
+    assert runserver.returncode != 0
+    assert "SECRET_KEY must be set" in runserver.stderr

@@ -228,10 +228,11 @@ def test_uploading_a_document_updates_the_list_and_the_checks(client, contributo
 
 @pytest.mark.django_db
 def test_a_refused_upload_says_what_to_do(client, contributor, knowledge):
+    # An unsupported kind (PDF, Word, PowerPoint and HTML are converted: test_conversion_views)
     client.force_login(contributor)
     response = client.post(
         f"/contributions/{knowledge.pk}/documents/upload/",
-        {"files": [SimpleUploadedFile("rbd.pdf", b"%PDF-1.4")]},
+        {"files": [SimpleUploadedFile("rbd.odt", b"PK\x03\x04")]},
         **HTMX,
     )
     assert "Save your document as .md" in response.content.decode()

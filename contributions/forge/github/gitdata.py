@@ -172,7 +172,23 @@ class GitData(GitHubTransport):
             entries = self._walk_tree(repo, head.tree_sha)
         files = frozenset(e["path"] for e in entries if e.get("type") == "blob")
         folders = frozenset(e["path"] for e in entries if e.get("type") == "tree")
-        return TreeListing(commit_sha=head.commit_sha, files=files, folders=folders)
+        qna_blobs = {
+            e["path"]: e["sha"]
+            for e in entries
+            if e.get("type") == "blob" and e["path"].rsplit("/", 1)[-1] == "qna.yaml"
+        }
+        return TreeListing(
+            commit_sha=head.commit_sha, files=files, folders=folders, qna_blobs=qna_blobs
+        )
+
+    def read_blob(self, *, repo: str, sha: str) -> bytes:
+        _, _, data = self._send(
+            "GET", _repo_path(repo, "git", "blobs", sha), what=f"read a file of {repo}"
+        )
+        content = str(data.get("content") or "")
+        if data.get("encoding") == "base64":
+            return base64.b64decode(content)
+        return content.encode("utf-8")
 
     def _walk_tree(self, repo: str, tree_sha: str, prefix: str = "") -> list[dict[str, Any]]:
         """Folder by folder, for trees too big for one recursive answer."""

@@ -21,6 +21,7 @@ from contributions.forms_contributor import (
 )
 from contributions.models import Contribution
 from contributions.selectors import contributor as selectors
+from contributions.selectors import conversions as conversion_selectors
 from contributions.services import validation
 from contributions.services.accounts import DCO_TEXT, profile_get_or_create
 from contributions.services.contributions import submit_blockers
@@ -125,6 +126,9 @@ def editor_context(
         "help": FIELD_HELP,
         "documents_help": FIELD_HELP["documents"].help.format(max_size=size),
         "documents": selectors.draft_documents(contribution=contribution)
+        if contribution.kind == KNOWLEDGE
+        else [],
+        "conversions": conversion_selectors.draft_conversions(contribution=contribution)
         if contribution.kind == KNOWLEDGE
         else [],
         "upload_form": DocumentUploadForm(),

@@ -20,6 +20,7 @@ from contributions.services import documents as document_services
 from contributions.services.core import ServiceError
 from contributions.taxonomy.paths import suggest_folder_name
 
+from . import conversions
 from .access import htmx_login_required, own_entry
 from .context import editor_context
 
@@ -63,9 +64,12 @@ def document_upload(request: HttpRequest, contribution_id: int) -> HttpResponse:
         return _documents_response(
             request, contribution, error="Choose one or more .md files first, then press Upload."
         )
-    added, errors = [], []
+    added, errors, converting = [], [], []
     for upload in files:
         try:
+            if conversions.wants_conversion(upload.name):
+                converting.append(conversions.start_conversion(request, contribution, upload))
+                continue
             if upload.size > settings.MAX_DOCUMENT_BYTES:
                 # Checked before reading, so a huge file is never loaded into memory.
                 raise ServiceError(
@@ -82,6 +86,8 @@ def document_upload(request: HttpRequest, contribution_id: int) -> HttpResponse:
         except ServiceError as error:
             errors.append(f"{upload.name}: {error}")
     notice = f"Added {', '.join(added)}." if added else ""
+    if converting:
+        notice += conversions.converting_notice(converting)
     return _documents_response(request, contribution, error=" ".join(errors), notice=notice)
 
 

@@ -115,6 +115,8 @@ def _issue_view(issue: dict[str, Any], slot: str, kind: str = SKILL) -> dict[str
         "slot": slot,
         "anchor": _anchor(slot) if slot != "general" else "",
         "place": _place(slot, kind),
+        "evidence": issue.get("evidence") or {},
+        "quality": issue.get("source") == "quality",
     }
 
 
@@ -129,7 +131,9 @@ class Checks:
 
     @property
     def all(self) -> list[dict[str, Any]]:
-        return [i for issues in self.by_slot.values() for i in issues] + self.general
+        found = [i for issues in self.by_slot.values() for i in issues] + self.general
+        # Quality findings are advice: shown at their field, not counted among the checks.
+        return [i for i in found if not i["quality"]]
 
     def count(self, level: str) -> int:
         return sum(1 for i in self.all if i["level"] == level)
@@ -167,7 +171,8 @@ class Checks:
 def checks_for(contribution: Contribution, slots: list[str]) -> Checks:
     by_slot: dict[str, list[dict[str, Any]]] = {slot: [] for slot in slots}
     general: list[dict[str, Any]] = []
-    for issue in contribution.validation_issues or []:
+    # The taxonomy checks' issues, then the quality checks' (same shape, plus evidence).
+    for issue in [*(contribution.validation_issues or []), *(contribution.quality_findings or [])]:
         slot = issue_slot(issue.get("location") or {})
         view = _issue_view(issue, slot if slot in by_slot else "general", contribution.kind)
         by_slot.get(slot, general).append(view)

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('contributions', '0005_pull_request_loop'),
+        ('contributions', '0007_issue10_document_conversion'),
     ]
 
     operations = [
