@@ -75,6 +75,13 @@ EVENT_WORDS: dict[str, EventWords] = {
     "github_feedback": EventWords(
         "left feedback on the pull request", "A maintainer left feedback on the pull request"
     ),
+    "github_feedback_edited": EventWords(
+        "edited feedback on the pull request", "A maintainer edited feedback on the pull request"
+    ),
+    "github_feedback_withdrawn": EventWords(
+        "withdrew feedback on the pull request",
+        "Feedback on the pull request was dismissed or deleted on GitHub",
+    ),
     "pr_merged": EventWords("merged the pull request", "Merged into the taxonomy"),
     "pr_closed": EventWords("closed the pull request", "Pull request closed"),
     "pr_reopened": EventWords("reopened the pull request", "Pull request reopened"),

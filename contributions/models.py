@@ -288,6 +288,12 @@ class Comment(models.Model):
     seed_index = models.PositiveIntegerField(null=True, blank=True)
     body = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)
+    # Issue 12: a maintainer's inline comment on a line of the PR's files, and the field of the
+    # entry that line holds ("seed example 2, answer"); withdrawn: dismissed or deleted on GitHub.
+    github_path = models.CharField(max_length=300, blank=True)
+    github_line = models.PositiveIntegerField(null=True, blank=True)
+    field_label = models.CharField(max_length=120, blank=True)
+    withdrawn = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["created_at"]
@@ -373,6 +379,9 @@ class PullRequest(models.Model):
     # ETags of its reviews and comments, so a reconcile asks "anything new?" for free.
     reviews_etag = models.CharField(max_length=200, blank=True)
     comments_etag = models.CharField(max_length=200, blank=True)
+    review_comments_etag = models.CharField(max_length=200, blank=True)
+    # GitHub's updated_at as last read: the reconcile's one list call compares it (issue 12).
+    remote_updated_at = models.DateTimeField(null=True, blank=True)
     last_synced_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -191,12 +191,36 @@ class EmulatorClient:
         )[1]
 
     def review_pull(
-        self, full_name: str, number: int, token: str, event: str, body: str = ""
+        self,
+        full_name: str,
+        number: int,
+        token: str,
+        event: str,
+        body: str = "",
+        comments: list[dict[str, Any]] | None = None,
     ) -> Any:
-        payload = {"event": event, "body": body}
+        """A review; ``comments`` are inline ones, ``{"path", "line", "body"}`` each."""
+        payload: dict[str, Any] = {"event": event, "body": body}
+        if comments:
+            payload["comments"] = comments
         return self.request(
             "POST", f"/api/v3/repos/{full_name}/pulls/{number}/reviews", payload, token
         )[1]
+
+    def dismiss_review(
+        self, full_name: str, number: int, review_id: int, token: str, message: str = "Outdated"
+    ) -> Any:
+        path = f"/api/v3/repos/{full_name}/pulls/{number}/reviews/{review_id}/dismissals"
+        return self.request("PUT", path, {"message": message}, token)[1]
+
+    def edit_line_comment(self, full_name: str, comment_id: int, token: str, body: str) -> Any:
+        path = f"/api/v3/repos/{full_name}/pulls/comments/{comment_id}"
+        return self.request("PATCH", path, {"body": body}, token)[1]
+
+    def delete_line_comment(self, full_name: str, comment_id: int, token: str) -> None:
+        self.request(
+            "DELETE", f"/api/v3/repos/{full_name}/pulls/comments/{comment_id}", None, token
+        )
 
     def comment_pull(self, full_name: str, number: int, token: str, body: str) -> Any:
         return self.request(

@@ -79,6 +79,8 @@ class Limits:
     secondary_retry_after: int = 60
     # Seconds a new fork answers 409 "Git Repository is empty." (GitHub forks asynchronously).
     fork_ready_delay: float = 0.0
+    # Inline file contents one POST git/trees may carry, in bytes; GitHub fails larger ones.
+    inline_tree_max_bytes: int = 2_000_000
     # How many times faster than real time the limit clock runs: the primary window, the secondary
     # minute and hour, and Retry-After all shrink by this factor (20: GitHub's hour lasts three
     # minutes). Reset times in headers stay real epoch seconds. 1.0 is GitHub's own pace.

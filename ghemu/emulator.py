@@ -179,9 +179,11 @@ class Emulator:
             raise not_found()
         return repo
 
-    def require_ready(self, repo: RepoRecord) -> None:
-        """A fork that is still being created has no git data yet."""
+    def require_ready(self, repo: RepoRecord, *, branch: bool = False) -> None:
+        """A fork that is still being created has no git data yet, and no branches."""
         if repo.ready_at and time.time() < repo.ready_at:
+            if branch:
+                raise ApiError(404, "Branch not found")
             raise ApiError(409, "Git Repository is empty.")
 
     # -- limits ---------------------------------------------------------------------------------

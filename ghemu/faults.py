@@ -21,6 +21,23 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 KINDS = ("error", "error_after_success", "delay", "drop_webhook")
+# GitHub's passing 422s, by name, for ``{"kind": "error", "github_error": NAME}``: the answer's
+# status and body are GitHub's (a client should retry these a few times before giving up).
+GITHUB_ERRORS: dict[str, dict[str, Any]] = {
+    "head_invalid": {
+        "message": "Validation Failed",
+        "errors": [{"resource": "PullRequest", "field": "head", "code": "invalid"}],
+        "documentation_url": "https://docs.github.com/rest/pulls/pulls#create-a-pull-request",
+    },
+    "reference_update_failed": {
+        "message": "Reference update failed",
+        "documentation_url": "https://docs.github.com/rest/git/refs#create-a-reference",
+    },
+    "merge_upstream_failed": {
+        "message": "Validation Failed",
+        "documentation_url": "https://docs.github.com/rest/branches/branches#sync-a-fork-branch-with-the-upstream-repository",
+    },
+}
 
 
 @dataclass
@@ -35,6 +52,7 @@ class FaultRule:
     body: Any = None  # JSON value or text; a GitHub-like message when None
     headers: dict[str, str] = field(default_factory=dict)
     seconds: float = 0.0
+    github_error: str | None = None  # a name from GITHUB_ERRORS: status 422 and GitHub's body
     count: int | None = 1
     skip: int = 0
     id: int = 0
@@ -45,6 +63,10 @@ class FaultRule:
             raise ValueError(f"unknown fault kind {self.kind!r}; expected one of {KINDS}")
         if self.path:
             re.compile(self.path)
+        if self.github_error is not None:
+            if self.github_error not in GITHUB_ERRORS:
+                raise ValueError(f"unknown github_error {self.github_error!r}")
+            self.status = 422
 
     @property
     def exhausted(self) -> bool:
@@ -53,6 +75,8 @@ class FaultRule:
     def response_body(self) -> Any:
         if self.body is not None:
             return self.body
+        if self.github_error is not None:
+            return GITHUB_ERRORS[self.github_error]
         return {"message": "Server Error" if self.status >= 500 else "Injected fault"}
 
 

@@ -30,6 +30,7 @@ CONTENT_CREATING: frozenset[tuple[str, str]] = frozenset(
         ("POST", "/repos/{owner}/{repo}/pulls"),
         ("POST", "/repos/{owner}/{repo}/issues/{number:int}/comments"),
         ("POST", "/repos/{owner}/{repo}/pulls/{number:int}/reviews"),
+        ("POST", "/repos/{owner}/{repo}/pulls/{number:int}/comments"),
         ("POST", "/repos/{owner}/{repo}/pulls/{number:int}/requested_reviewers"),
         ("POST", "/repos/{owner}/{repo}/forks"),
         ("POST", "/repos/{owner}/{repo}/labels"),

@@ -93,8 +93,9 @@ def authenticate(emu: Emulator, header: str | None) -> Actor | None:
     raise ApiError(401, "Bad credentials")
 
 
-def _etag(body: bytes) -> str:
-    return f'W/"{hashlib.sha256(body).hexdigest()}"'
+def _etag(body: bytes, authorization: str) -> str:
+    # As on GitHub, an ETag holds for one token: the same answer to another token has another.
+    return f'W/"{hashlib.sha256(authorization.encode() + b"|" + body).hexdigest()}"'
 
 
 def _encode(body: Any) -> bytes:
@@ -177,7 +178,7 @@ class Api:
 
         body = _encode(response.body)
         if req.method == "GET" and response.status == 200:
-            etag = _etag(body)
+            etag = _etag(body, req.headers.get("authorization", ""))
             response.headers["etag"] = etag
             if etag in [t.strip() for t in req.headers.get("if-none-match", "").split(",")]:
                 if req.route != "/rate_limit":

@@ -109,6 +109,24 @@ class CommentRecord:
 
 
 @dataclass
+class ReviewCommentRecord:
+    """An inline review comment on one line of a pull request's file."""
+
+    id: int
+    repo_id: int
+    number: int
+    user: str
+    body: str
+    path: str
+    line: int
+    commit_id: str
+    review_id: int | None = None
+    side: str = "RIGHT"
+    created_at: str = field(default_factory=now_iso)
+    updated_at: str = field(default_factory=now_iso)
+
+
+@dataclass
 class ReviewRecord:
     id: int
     repo_id: int
@@ -173,6 +191,7 @@ _TABLES: dict[str, type] = {
     "pulls": PullRecord,
     "comments": CommentRecord,
     "reviews": ReviewRecord,
+    "review_comments": ReviewCommentRecord,
     "hooks": HookRecord,
     "deliveries": DeliveryRecord,
     "installation_tokens": InstallationToken,
@@ -191,6 +210,7 @@ class Store:
         self.pulls: dict[int, PullRecord] = {}
         self.comments: dict[int, CommentRecord] = {}
         self.reviews: dict[int, ReviewRecord] = {}
+        self.review_comments: dict[int, ReviewCommentRecord] = {}
         self.hooks: dict[int, HookRecord] = {}
         self.deliveries: dict[int, DeliveryRecord] = {}
         self.installation_tokens: dict[str, InstallationToken] = {}

@@ -92,8 +92,11 @@ class EmulatorHandle(EmulatorClient):
         token: str | None = None,
         event: str = "COMMENT",
         body: str = "",
+        comments: list[dict[str, Any]] | None = None,
     ) -> Any:
-        return super().review_pull(full_name, number, token or self.maintainer_token, event, body)
+        return super().review_pull(
+            full_name, number, token or self.maintainer_token, event, body, comments
+        )
 
     def comment_pull(
         self, full_name: str, number: int, token: str | None = None, body: str = ""

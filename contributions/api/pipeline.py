@@ -76,7 +76,7 @@ class PipelineStatusView(APIView):
         _require_admin(request)
         reading = ServiceStatus.objects.filter(key=RATE_LIMIT_KEY).first()
         tree = (
-            TaxonomyTree.objects.filter(repo=settings.TAXONOMY_REPO)
+            TaxonomyTree.objects.filter(repo__iexact=settings.TAXONOMY_REPO)
             .values("repo", "branch", "commit_sha", "synced_at", "last_error", "last_attempt_at")
             .first()
         )

@@ -47,6 +47,7 @@ class PullRequestInfo:
     merged_at: datetime | None = None
     etag: str = ""
     labels: tuple[str, ...] = ()
+    updated_at: datetime | None = None  # moves with every change, feedback included
     # Whether it merges cleanly into its base; None while the host is still working it out.
     mergeable: bool | None = None
     mergeable_state: str = ""
@@ -70,10 +71,13 @@ class Feedback:
     external_id: str  # stable across fetches and webhooks, e.g. "review-17" or "comment-4"
     author: str
     author_is_bot: bool
-    kind: str  # "review" or "comment"
+    kind: str  # "review", "comment" or "line" (an inline review comment on a file's line)
     state: str  # a review's APPROVED / CHANGES_REQUESTED / COMMENTED / DISMISSED; "" for comments
     body: str
     url: str = ""
+    path: str = ""  # inline comments: the file and the line (of the PR's version) they are on
+    line: int | None = None
+    withdrawn: bool = False  # a dismissed review, a deleted comment: no longer to be shown
 
 
 @dataclass(frozen=True)
@@ -201,6 +205,12 @@ class Forge(Protocol):
 
     def list_comments(self, *, repo: str, number: int, etag: str = "") -> FeedbackPage:
         """The conversation comments of a pull request (conditional on etag)."""
+
+    def list_review_comments(self, *, repo: str, number: int, etag: str = "") -> FeedbackPage:
+        """The inline review comments of a pull request, on files' lines (conditional on etag)."""
+
+    def list_open_pull_requests(self, *, repo: str) -> list[PullRequestInfo]:
+        """Every open pull request of repo, in as few requests as the host allows."""
 
     def list_tree(self, *, repo: str, branch: str, known_commit: str = "") -> TreeListing | None:
         """All paths of a branch; None when it still points at `known_commit`."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import hmac
 from collections.abc import Iterable, Mapping
@@ -9,13 +10,21 @@ from dataclasses import dataclass
 from typing import Any
 
 from .base import Feedback
+from .feedback import feedback_item
 
 # Events and actions the portal acts on; anything else is acknowledged and ignored (the portal's
 # own "opened" and "labeled" would only cost a read each).
 HANDLED_ACTIONS: dict[str, frozenset[str]] = {
     "pull_request": frozenset({"closed", "reopened"}),
-    "pull_request_review": frozenset({"submitted", "edited"}),
-    "issue_comment": frozenset({"created"}),
+    "pull_request_review": frozenset({"submitted", "edited", "dismissed"}),
+    "pull_request_review_comment": frozenset({"created", "edited", "deleted"}),
+    "issue_comment": frozenset({"created", "edited", "deleted"}),
+}
+# Where each event carries its feedback, and what the portal calls that kind.
+_FEEDBACK = {
+    "pull_request_review": ("review", "review"),
+    "pull_request_review_comment": ("comment", "line"),
+    "issue_comment": ("comment", "comment"),
 }
 
 
@@ -52,53 +61,29 @@ class WebhookEvent:
         return self.action in actions and bool(self.repo) and self.pr_number is not None
 
 
-def _user(item: Mapping[str, Any]) -> tuple[str, bool]:
-    user = item.get("user") or {}
-    login = str(user.get("login", ""))
-    return login, user.get("type") == "Bot" or login.endswith("[bot]")
-
-
 def read_event(event: str, payload: Any) -> WebhookEvent:
     """What a delivery is about: its repo, pull request number, and any feedback it carries."""
     if not isinstance(payload, Mapping):
         return WebhookEvent(event=event, action="", repo="", pr_number=None)
     action = str(payload.get("action") or "")
     repo = str((payload.get("repository") or {}).get("full_name") or "")
-    number: int | None = None
-    feedback: Feedback | None = None
-    if event in ("pull_request", "pull_request_review"):
+    number: Any = None
+    if event in ("pull_request", "pull_request_review", "pull_request_review_comment"):
         pull = payload.get("pull_request") or {}
         number = pull.get("number") or payload.get("number")
-    if event == "pull_request_review" and action in ("submitted", "edited"):
-        review = payload.get("review") or {}
-        login, is_bot = _user(review)
-        if review.get("id") is not None:
-            feedback = Feedback(
-                external_id=f"review-{review['id']}",
-                author=login,
-                author_is_bot=is_bot,
-                kind="review",
-                state=str(review.get("state", "")).upper(),
-                body=str(review.get("body") or ""),
-                url=str(review.get("html_url") or ""),
-            )
     if event == "issue_comment":
         issue = payload.get("issue") or {}
         # Issue comments on plain issues are not ours; on a pull request the issue has this key.
         if issue.get("pull_request"):
             number = issue.get("number")
-        comment = payload.get("comment") or {}
-        if action == "created" and comment.get("id") is not None:
-            login, is_bot = _user(comment)
-            feedback = Feedback(
-                external_id=f"comment-{comment['id']}",
-                author=login,
-                author_is_bot=is_bot,
-                kind="comment",
-                state="",
-                body=str(comment.get("body") or ""),
-                url=str(comment.get("html_url") or ""),
-            )
+    feedback: Feedback | None = None
+    if event in _FEEDBACK and action in HANDLED_ACTIONS[event]:
+        key, kind = _FEEDBACK[event]
+        item = payload.get(key) or {}
+        if isinstance(item, Mapping) and item.get("id") is not None:
+            feedback = feedback_item(kind, item)
+            if action == "deleted":
+                feedback = dataclasses.replace(feedback, withdrawn=True)
     return WebhookEvent(
         event=event,
         action=action,

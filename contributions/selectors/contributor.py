@@ -111,6 +111,7 @@ class Feedback:
     revision: int | None = None
     seed_index: int | None = None
     on_github: bool = False
+    field_label: str = ""  # a GitHub line comment: the field its line holds
 
 
 def contribution_feedback(*, contribution: Contribution) -> list[Feedback]:
@@ -121,7 +122,7 @@ def contribution_feedback(*, contribution: Contribution) -> list[Feedback]:
         .order_by("created_at")
     )
     comments = (
-        Comment.objects.filter(contribution=contribution)
+        Comment.objects.filter(contribution=contribution, withdrawn=False)
         .select_related("author", "author__profile", "revision")
         .order_by("created_at")
     )
@@ -144,6 +145,7 @@ def contribution_feedback(*, contribution: Contribution) -> list[Feedback]:
             revision=c.revision.number if c.revision_id else None,
             seed_index=c.seed_index,
             on_github=bool(c.external_author),
+            field_label=c.field_label,
         )
         for c in comments
     ]
@@ -238,7 +240,7 @@ class TreeView:
 
 
 def _tree_row() -> TaxonomyTree | None:
-    return TaxonomyTree.objects.filter(repo=settings.TAXONOMY_REPO).first()
+    return TaxonomyTree.objects.filter(repo__iexact=settings.TAXONOMY_REPO).first()
 
 
 def _children(folders: Mapping[str, Any], parent: str) -> list[Folder]:

@@ -334,7 +334,7 @@ def review_page(*, contribution: Contribution, base_number: int | None = None) -
         else []
     )
     comments = list(
-        Comment.objects.filter(contribution=contribution)
+        Comment.objects.filter(contribution=contribution, withdrawn=False)
         .select_related("author__profile", "revision")
         .order_by("created_at", "pk")
     )

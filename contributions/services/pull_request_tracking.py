@@ -16,7 +16,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -33,14 +32,14 @@ from contributions.models import (
 from contributions.workflow import EDITABLE, Status
 
 from .core import ServiceError, contribution_move, event_record, lock_contribution
+from .github_feedback import feedback_location, feedback_revise, where_text
 from .notifications import notify
 from .pipeline import OPEN_TASK, entry_path, follow_remote_state
+from .pull_request_reconcile import pull_requests_to_reconcile as pull_requests_to_reconcile
 from .pull_request_revise import pull_request_conflict_note
 
 logger = logging.getLogger(__name__)
 
-# Closed pull requests are still read this long after closing, in case they are reopened.
-REOPEN_WATCH = timedelta(days=30)
 _REVIEW_WORDS = {
     "CHANGES_REQUESTED": "requested changes",
     "APPROVED": "approved",
@@ -71,8 +70,12 @@ def pull_request_apply(*, pull_request_id: int, info: PullRequestInfo | None) ->
     pull.merged_at = info.merged_at
     pull.head_sha = info.head_sha or pull.head_sha
     pull.etag = info.etag
+    pull.remote_updated_at = info.updated_at or pull.remote_updated_at
     pull.save(
-        update_fields=["state", "merged_at", "head_sha", "etag", "last_synced_at", "updated_at"]
+        update_fields=[
+            *("state", "merged_at", "head_sha", "etag", "remote_updated_at"),
+            *("last_synced_at", "updated_at"),
+        ]
     )
     if before != pull.state:
         event_record(
@@ -121,7 +124,12 @@ def pull_request_sync(*, pull_request_id: int) -> list[str]:
     if pull.state == PullRequest.State.OPEN or info is not None:
         reviews = forge.list_reviews(repo=pull.repo, number=pull.number, etag=pull.reviews_etag)
         comments = forge.list_comments(repo=pull.repo, number=pull.number, etag=pull.comments_etag)
-        feedback_store_pages(pull_request_id=pull.pk, reviews=reviews, comments=comments)
+        lines = forge.list_review_comments(
+            repo=pull.repo, number=pull.number, etag=pull.review_comments_etag
+        )
+        feedback_store_pages(
+            pull_request_id=pull.pk, reviews=reviews, comments=comments, lines=lines
+        )
     return moved
 
 
@@ -129,7 +137,7 @@ def pull_request_sync(*, pull_request_id: int) -> list[str]:
 
 
 def _worth_showing(item: Feedback) -> bool:
-    if item.author_is_bot:
+    if item.author_is_bot or item.withdrawn:
         return False
     if item.kind == "review":
         # An empty "commented" review only wraps inline comments; a dismissed one was withdrawn.
@@ -166,11 +174,11 @@ def feedback_message(item: Feedback, summary: str) -> str:
     return f"{text}: “{excerpt}”" if excerpt else f"{text}."
 
 
-def _comment_text(item: Feedback) -> str:
+def _comment_text(item: Feedback, where: dict[str, Any] | None = None) -> str:
     if item.kind == "review":
         heading = f"On GitHub, {item.author} {_REVIEW_WORDS.get(item.state, 'reviewed')}"
     else:
-        heading = f"On GitHub, {item.author} commented"
+        heading = f"On GitHub, {item.author} commented{where_text(where or {})}"
     body = item.body.strip()
     return f"{heading}:\n\n{body}" if body else f"{heading}."
 
@@ -220,16 +228,23 @@ def feedback_store(*, pull_request_id: int, items: Iterable[Feedback]) -> int:
     if pull is None:
         return 0
     contribution = pull.contribution
-    wanted = [item for item in items if _worth_showing(item)]
+    items = [item for item in items if not item.author_is_bot]
     known = set(
         Comment.objects.filter(
-            contribution=contribution, external_id__in=[i.external_id for i in wanted]
+            contribution=contribution, external_id__in=[i.external_id for i in items]
         ).values_list("external_id", flat=True)
     )
+    # Seen before: an edit or a withdrawal (dismissed, deleted) may change what is shown.
+    feedback_revise(
+        contribution=contribution,
+        items=[i for i in items if i.external_id in known],
+        text_for=_comment_text,
+    )
     added = 0
-    for item in wanted:
-        if item.external_id in known:
+    for item in items:
+        if item.external_id in known or not _worth_showing(item):
             continue
+        where = feedback_location(pull=pull, item=item)
         try:
             with transaction.atomic():
                 locked = lock_contribution(contribution.pk)
@@ -238,7 +253,8 @@ def feedback_store(*, pull_request_id: int, items: Iterable[Feedback]) -> int:
                     revision_id=pull.revision_id,
                     external_author=item.author[:100],
                     external_id=item.external_id,
-                    body=_comment_text(item),
+                    body=_comment_text(item, where),
+                    **where,
                 )
                 event_record(
                     contribution=contribution,
@@ -276,13 +292,21 @@ def _feedback_url(contribution: Contribution, item: Feedback) -> str:
 
 
 def feedback_store_pages(
-    *, pull_request_id: int, reviews: FeedbackPage, comments: FeedbackPage
+    *,
+    pull_request_id: int,
+    reviews: FeedbackPage,
+    comments: FeedbackPage,
+    lines: FeedbackPage | None = None,
 ) -> int:
     """Store fetched reviews and comments, and remember their ETags for the next reconcile."""
-    added = feedback_store(pull_request_id=pull_request_id, items=[*reviews.items, *comments.items])
-    PullRequest.objects.filter(pk=pull_request_id).update(
-        reviews_etag=reviews.etag, comments_etag=comments.etag
+    lines = lines or FeedbackPage(changed=False)
+    added = feedback_store(
+        pull_request_id=pull_request_id, items=[*reviews.items, *comments.items, *lines.items]
     )
+    etags = {"reviews_etag": reviews.etag, "comments_etag": comments.etag}
+    if lines.changed or lines.etag:
+        etags["review_comments_etag"] = lines.etag
+    PullRequest.objects.filter(pk=pull_request_id).update(**etags)
     return added
 
 
@@ -317,7 +341,8 @@ def webhook_process(*, delivery_id: str, feedback: dict[str, Any] | None = None)
         return "unknown delivery"
     if delivery.processed_at is not None:
         return delivery.outcome or "already processed"
-    pull = PullRequest.objects.filter(repo=delivery.repo, number=delivery.pr_number).first()
+    # GitHub spells names in their canonical case; settings and records may differ.
+    pull = PullRequest.objects.filter(repo__iexact=delivery.repo, number=delivery.pr_number).first()
     if pull is None:
         outcome = "not a pull request of the portal"
     elif feedback is not None:
@@ -337,19 +362,6 @@ def webhook_process(*, delivery_id: str, feedback: dict[str, Any] | None = None)
 
 
 # --- The reconcile ----------------------------------------------------------------------------
-
-
-def pull_requests_to_reconcile() -> list[int]:
-    """Open pull requests, and recently closed ones (they may be reopened)."""
-    recent = timezone.now() - REOPEN_WATCH
-    return list(
-        PullRequest.objects.filter(
-            Q(state=PullRequest.State.OPEN)
-            | Q(state=PullRequest.State.CLOSED, updated_at__gte=recent)
-        )
-        .order_by("last_synced_at", "pk")
-        .values_list("pk", flat=True)
-    )
 
 
 def stuck_contributions() -> list[int]:

@@ -49,7 +49,9 @@ def _version(package: str) -> str:
 
 def checks_fingerprint() -> str:
     """A digest of everything an entry's verdict depends on besides the entry itself."""
-    tree = TaxonomyTree.objects.filter(repo=settings.TAXONOMY_REPO).only("commit_sha").first()
+    tree = (
+        TaxonomyTree.objects.filter(repo__iexact=settings.TAXONOMY_REPO).only("commit_sha").first()
+    )
     parts = {
         "schema": _version("instructlab-schema"),
         "yamllint": _version("yamllint"),

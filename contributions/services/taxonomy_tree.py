@@ -25,8 +25,9 @@ def folders_of(listing: TreeListing) -> dict[str, dict[str, bool]]:
 @transaction.atomic
 def _store(*, repo: str, branch: str, listing: TreeListing | None, error: str = "") -> TaxonomyTree:
     now = timezone.now()
+    # Repository names are case-insensitive on GitHub: one row whatever the settings' case.
     tree, _ = TaxonomyTree.objects.select_for_update().get_or_create(
-        repo=repo, defaults={"branch": branch}
+        repo__iexact=repo, defaults={"repo": repo, "branch": branch}
     )
     tree.last_attempt_at = now
     tree.last_error = error[:2000]
@@ -50,7 +51,7 @@ def taxonomy_tree_sync() -> TaxonomyTree:
     """
     repo, branch = settings.TAXONOMY_REPO, settings.TAXONOMY_BASE_BRANCH
     known = (
-        TaxonomyTree.objects.filter(repo=repo, branch=branch, last_error="")
+        TaxonomyTree.objects.filter(repo__iexact=repo, branch=branch, last_error="")
         .values_list("commit_sha", flat=True)
         .first()
     )

@@ -384,7 +384,7 @@ def _validate_material(material: _Material, tree_folders: Mapping[str, Any] | No
 
 def taxonomy_folders() -> Mapping[str, Any]:
     """The synced folder map of the target taxonomy ({} until the first sync)."""
-    tree = TaxonomyTree.objects.filter(repo=settings.TAXONOMY_REPO).only("folders").first()
+    tree = TaxonomyTree.objects.filter(repo__iexact=settings.TAXONOMY_REPO).only("folders").first()
     return tree.folders if tree and isinstance(tree.folders, Mapping) else {}
 
 

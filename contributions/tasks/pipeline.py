@@ -19,6 +19,7 @@ from django.conf import settings
 from contributions.forge import PermanentForgeError, TransientForgeError
 from contributions.services import (
     pipeline,
+    pull_request_reconcile,
     pull_request_revise,
     pull_request_tracking,
     recheck,
@@ -184,7 +185,7 @@ def recheck_open_entries() -> dict[str, int]:
 @shared_task(name="contributions.tasks.reconcile_pull_requests")
 def reconcile_pull_requests() -> dict[str, int]:
     """Catch up with whatever webhooks missed: re-read pull requests, re-queue lost hand-overs."""
-    pulls = pull_request_tracking.pull_requests_to_reconcile()
+    pulls = pull_request_reconcile.pull_requests_to_reconcile()
     for pull_request_id in pulls:
         sync_pull_request.delay(pull_request_id)
     requeued = sum(

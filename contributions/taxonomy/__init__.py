@@ -29,6 +29,7 @@ from .entries import (
 )
 from .importer import ImportResult, TaxonomyImportError, import_qna
 from .issues import RULES, Issue, Location, Report, Severity, Source
+from .lines import field_at_line
 from .paths import (
     TAXONOMY_ROOTS,
     TOP_LEVEL_FOLDERS,
@@ -69,6 +70,7 @@ __all__ = [
     "check_taxonomy_path",
     "count_words",
     "entry_from_dict",
+    "field_at_line",
     "import_qna",
     "parse_attribution",
     "render_attribution",

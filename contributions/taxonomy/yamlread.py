@@ -382,6 +382,14 @@ class NodeIndex:
             key = key[:-1]
         return self._marks.get(key)
 
+    def path_at_line(self, line: int) -> tuple[Any, ...] | None:
+        """The deepest path whose text holds 1-based ``line`` (a value runs to the next key)."""
+        best: tuple[int, int, tuple[Any, ...]] | None = None
+        for path, (start, _) in self._marks.items():
+            if start <= line and (best is None or (start, len(path)) > best[:2]):
+                best = (start, len(path), path)
+        return best[2] if best is not None else None
+
     def locate(self, path: Sequence[Any], *, field: str | None = None) -> Location:
         """A Location for a YAML path, naming seed/Q&A numbers (1-based) and the field."""
         mark = self.mark(path)

@@ -34,6 +34,15 @@ def github_webhook(request: HttpRequest) -> JsonResponse:
         return JsonResponse({"detail": "X-GitHub-Event and X-GitHub-Delivery are required."}, 400)
     if event_name == "ping":
         return JsonResponse({"detail": "pong"})
+    if request.content_type == "application/x-www-form-urlencoded":
+        # GitHub's other content type puts the JSON in a "payload" form field; say what to change.
+        return JsonResponse(
+            {
+                "detail": "This webhook sends form-encoded bodies; set its content type to "
+                "application/json in the webhook's settings on GitHub."
+            },
+            status=415,
+        )
     try:
         payload = json.loads(body)
     except ValueError:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ghemu.api import git, hooks, issues, meta, pulls, repos
+from ghemu.api import git, hooks, issues, line_comments, meta, pulls, repos
 from ghemu.routing import Router
 
 R = "/repos/{owner}/{repo}"
@@ -66,6 +66,17 @@ def build_router() -> Router:
     add("GET", f"{R}/pulls/{{number:int}}/reviews", pulls.list_reviews)
     add("POST", f"{R}/pulls/{{number:int}}/reviews", pulls.create_review)
     add("GET", f"{R}/pulls/{{number:int}}/reviews/{{review_id:int}}", pulls.get_review)
+    add("PUT", f"{R}/pulls/{{number:int}}/reviews/{{review_id:int}}", line_comments.update_review)
+    add(
+        "PUT",
+        f"{R}/pulls/{{number:int}}/reviews/{{review_id:int}}/dismissals",
+        line_comments.dismiss_review,
+    )
+    add("GET", f"{R}/pulls/{{number:int}}/comments", line_comments.list_line_comments)
+    add("POST", f"{R}/pulls/{{number:int}}/comments", line_comments.create_line_comment)
+    add("GET", f"{R}/pulls/comments/{{comment_id:int}}", line_comments.get_line_comment)
+    add("PATCH", f"{R}/pulls/comments/{{comment_id:int}}", line_comments.edit_line_comment)
+    add("DELETE", f"{R}/pulls/comments/{{comment_id:int}}", line_comments.delete_line_comment)
 
     add("GET", f"{R}/issues/{{number:int}}", issues.get_issue)
     add("GET", f"{R}/issues/{{number:int}}/labels", issues.list_issue_labels)

@@ -242,6 +242,16 @@ def create_tree(req: Request, emu: Emulator, owner: str, repo: str) -> Response:
     ctx, record, git = _writable(req, emu, owner, repo)
     data = req.json_object()
     base_tree = data.get("base_tree")
+    entries = data.get("tree") if isinstance(data.get("tree"), list) else []
+    inline = sum(
+        len(str(e["content"]).encode()) for e in entries if isinstance(e, dict) and e.get("content")
+    )
+    if inline > emu.config.limits.inline_tree_max_bytes:
+        # GitHub gives up on such trees (502 or 422); blobs first, then a tree of SHAs, passes.
+        raise ApiError(
+            422,
+            "Invalid request.\n\nThe tree's inline content is too large; create blobs first.",
+        )
     if base_tree is not None and git.object_type(base_tree) != "tree":
         raise custom_error("Tree", "base_tree is not a valid tree oid")
     changes = _tree_changes(git, data.get("tree"))

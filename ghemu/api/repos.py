@@ -37,7 +37,7 @@ def list_branches(req: Request, emu: Emulator, owner: str, repo: str) -> Respons
 def get_branch(req: Request, emu: Emulator, owner: str, repo: str, branch: str) -> Response:
     ctx = ctx_for(req, emu)
     record = load_repo(ctx, owner, repo)
-    emu.require_ready(record)
+    emu.require_ready(record, branch=True)
     git = emu.git(record)
     sha = git.read_ref(f"refs/heads/{branch}")
     if sha is None:
@@ -152,4 +152,5 @@ def list_forks(req: Request, emu: Emulator, owner: str, repo: str) -> Response:
 def merge_upstream(req: Request, emu: Emulator, owner: str, repo: str) -> Response:
     ctx = ctx_for(req, emu)
     record = load_repo(ctx, owner, repo)
+    emu.require_ready(record, branch=True)
     return Response(200, ops.merge_upstream(ctx, record, req.json_object()))

@@ -7,6 +7,7 @@ from typing import Any
 from ghemu.emulator import PUSH_DENIED
 from ghemu.ops.context import Ctx
 from ghemu.ops.events import emit_pull_event
+from ghemu.ops.line_comments import add_line_comments, check_line_comments
 from ghemu.routing import ApiError, custom_error, validation_failed
 from ghemu.store import CommentRecord, LabelRecord, PullRecord, RepoRecord, ReviewRecord, now_iso
 
@@ -37,7 +38,14 @@ def submit_review(
         raise ApiError(
             422, "Unprocessable Entity", errors=["Can not request changes on your own pull request"]
         )
-    if event in ("REQUEST_CHANGES", "COMMENT") and not body.strip():
+    # Inline comments ride along ({path, line, body} each); checked before anything is stored.
+    lines = data.get("comments") or []
+    if not isinstance(lines, list):
+        raise validation_failed(
+            {"resource": "PullRequestReview", "code": "invalid", "field": "comments"}
+        )
+    check_line_comments(ctx, pull, lines)
+    if event in ("REQUEST_CHANGES", "COMMENT") and not body.strip() and not lines:
         raise ApiError(
             422, "Unprocessable Entity", errors=[f"Body is required for the {event} event"]
         )
@@ -67,6 +75,7 @@ def submit_review(
             "pull_request": ctx.render.pull(pull, full=False),
         }
         emu.webhooks.emit(ctx.render, repo, "pull_request_review", "submitted", fields, login)
+    add_line_comments(ctx, repo, pull, lines, review.id)
     return review
 
 
@@ -207,4 +216,6 @@ def create_comment(
         pull.comments += 1
         pull.updated_at = now_iso()
         store.mark_dirty()
+    fields = {"issue": ctx.render.issue(pull), "comment": ctx.render.comment(comment)}
+    ctx.emu.webhooks.emit(ctx.render, repo, "issue_comment", "created", fields, login)
     return comment

@@ -67,3 +67,82 @@ def test_events_the_portal_does_not_use_are_not_handled():
     assert not push.handled
     assert not opened.handled
     assert not issue_comment.handled
+
+
+def test_a_signature_wrong_only_in_its_last_hex_digit_is_refused():
+    # given GitHub's valid signature with its last hex digit changed
+    last = SIGNATURE[-1]
+    almost = SIGNATURE[:-1] + ("0" if last != "0" else "1")
+    # when / then the whole digest counts, not its first characters
+    assert not signature_valid(BODY, almost, [SECRET])
+    assert not signature_valid(BODY, SIGNATURE[:-1], [SECRET])
+
+
+def test_review_comment_payloads_carry_the_file_and_line():
+    # given a line comment delivery as GitHub sends it, then the same comment deleted
+    comment = {
+        "id": 9,
+        "body": "Typo.",
+        "path": "skills/x/qna.yaml",
+        "line": 7,
+        "user": {"login": "maintainer", "type": "User"},
+        "html_url": "",
+    }
+    payload = {"action": "created", "comment": comment, "pull_request": {"number": 4},
+               "repository": {"full_name": "Ceph/Taxonomy"}}  # fmt: skip
+    # when they are read
+    created = read_event("pull_request_review_comment", payload)
+    deleted = read_event("pull_request_review_comment", {**payload, "action": "deleted"})
+    # then both name the pull request and the line; the deletion withdraws it
+    assert created.handled and created.pr_number == 4
+    assert (created.feedback.kind, created.feedback.path, created.feedback.line) == (
+        "line", "skills/x/qna.yaml", 7,
+    )  # fmt: skip
+    assert not created.feedback.withdrawn and deleted.feedback.withdrawn
+
+
+def test_a_dismissed_review_payload_withdraws_the_review():
+    # given GitHub's submitted review example, dismissed
+    payload = json.loads((PAYLOADS / "pull_request_review.submitted.json").read_text())
+    payload = {
+        **payload,
+        "action": "dismissed",
+        "review": {**payload["review"], "state": "dismissed"},
+    }
+    # when / then
+    event = read_event("pull_request_review", payload)
+    assert event.handled and event.feedback.withdrawn and event.feedback.state == "DISMISSED"
+
+
+def test_a_valid_secret_counts_wherever_it_is_in_the_list():
+    # given the right secret after an empty one, and before a wrong one / then both pass
+    assert signature_valid(BODY, SIGNATURE, ["", SECRET])
+    assert signature_valid(BODY, SIGNATURE, [SECRET, "the-next-secret"])
+
+
+def test_a_comment_on_a_pull_request_carries_feedback():
+    # given a conversation comment on a pull request (its issue has a pull_request key)
+    payload = {"action": "created", "repository": {"full_name": "a/b"},
+               "issue": {"number": 3, "pull_request": {"url": "x"}},
+               "comment": {"id": 5, "body": "Looks fine.", "user": {"login": "m", "type": "User"},
+                           "html_url": "h"}}  # fmt: skip
+    # when it is read
+    event = read_event("issue_comment", payload)
+    # then it names the pull request and the comment
+    assert (event.event, event.repo, event.pr_number, event.handled) == (
+        "issue_comment", "a/b", 3, True,
+    )  # fmt: skip
+    item = event.feedback
+    assert (item.external_id, item.kind, item.author, item.body, item.url) == (
+        "comment-5", "comment", "m", "Looks fine.", "h",
+    )  # fmt: skip
+    assert not item.author_is_bot and not item.withdrawn
+
+
+def test_a_payload_that_is_not_an_object_is_named_but_not_handled():
+    # given / when
+    event = read_event("pull_request", ["not", "an", "object"])
+    # then
+    assert (event.event, event.repo, event.pr_number, event.handled) == (
+        "pull_request", "", None, False,
+    )  # fmt: skip

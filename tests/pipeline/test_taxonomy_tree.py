@@ -62,3 +62,17 @@ def test_a_failed_sync_is_recorded_on_the_tree_and_keeps_the_folders(github):
         taxonomy_tree_sync()
     tree = TaxonomyTree.objects.get()
     assert "503" in tree.last_error and tree.folders == folders
+
+
+@pytest.mark.django_db
+def test_the_tree_is_one_record_whatever_the_case_of_the_settings(github, settings):
+    # given a tree synced with the repository named as GitHub names it
+    taxonomy_tree_sync()
+    # when the settings name it in another case and the sync runs again
+    settings.TAXONOMY_REPO = "Ceph/Ceph-Taxonomy"
+    taxonomy_tree_sync()
+    # then there is still one tree, and the path picker's reader finds it
+    from contributions.selectors.contributor import _tree_row
+
+    assert TaxonomyTree.objects.count() == 1
+    assert _tree_row() is not None and _tree_row().commit_sha

@@ -189,7 +189,7 @@ def test_an_unchanged_pull_request_costs_no_rate_limit(github, contributor, revi
     moved = pull_request_tracking.pull_request_sync(pull_request_id=pull.pk)
     # then every read was answered 304 and nothing moved
     assert moved == []
-    assert github.counters()["by_status"]["304"] == remaining + 3
+    assert github.counters()["by_status"]["304"] == remaining + 4
 
 
 @pytest.mark.django_db
@@ -259,3 +259,21 @@ def test_feedback_notifications_say_who_did_what_with_an_excerpt():
     assert len(excerpt) <= pull_request_tracking.FEEDBACK_EXCERPT_LENGTH + 1
     assert approval == "sam approved the pull request of “Pools” on GitHub."
     assert review == "sam commented on the pull request of “Pools” on GitHub: “Looks fine.”"
+
+
+@pytest.mark.django_db
+def test_a_form_encoded_delivery_gets_a_clear_error(client, settings):
+    # given a webhook set to GitHub's other content type, correctly signed
+    settings.GITHUB_WEBHOOK_SECRETS = [WEBHOOK_SECRET]
+    body = b"payload=%7B%7D"
+    signature = "sha256=" + hmac.new(WEBHOOK_SECRET.encode(), body, hashlib.sha256).hexdigest()
+    # when it arrives
+    response = client.post(
+        URL, data=body, content_type="application/x-www-form-urlencoded",
+        headers={"X-GitHub-Event": "pull_request", "X-GitHub-Delivery": str(uuid.uuid4()),
+                 "X-Hub-Signature-256": signature},
+    )  # fmt: skip
+    # then it is refused with what to change, and nothing is stored
+    assert response.status_code == 415
+    assert "application/json" in response.json()["detail"]
+    assert not WebhookDelivery.objects.exists()

@@ -128,6 +128,27 @@ def test_a_long_but_allowed_seed_only_warns():
     assert report.portal_valid
 
 
+def test_a_knowledge_example_of_exactly_the_word_limit_passes_and_one_word_more_fails():
+    # given seed example 1's Q&A, and contexts bringing it to 750 words and to 751
+    seed = KNOWLEDGE.seed_examples[0]
+    qa_words = sum(
+        count_words(qa.question) + count_words(qa.answer) for qa in seed.questions_and_answers
+    )
+    limit = TaxonomyPolicy().max_seed_words
+    at_limit = _replace_seed(KNOWLEDGE, 0, context="word " * (limit - qa_words))
+    over = _replace_seed(KNOWLEDGE, 0, context="word " * (limit + 1 - qa_words))
+
+    # when
+    at_report = validate_entry(at_limit, path=KNOWLEDGE_PATH, attribution=ATTRIBUTION)
+    over_report = validate_entry(over, path=KNOWLEDGE_PATH, attribution=ATTRIBUTION)
+
+    # then
+    assert limit == 750
+    assert "words.seed" not in _rules(at_report) and at_report.portal_valid
+    assert _only(over_report, "words.seed").location.seed == 1
+    assert not over_report.portal_valid
+
+
 def test_word_limits_come_from_the_policy():
     # given
     policy = TaxonomyPolicy(max_context_words=5, max_seed_words=10_000)

@@ -16,6 +16,9 @@ from ..errors import PermanentForgeError, TransientForgeError
 SECONDARY_LIMIT_WAIT = 60.0
 # A fork is made asynchronously; until then its git data answers 409 "Git Repository is empty".
 FORK_NOT_READY_WAIT = 5.0
+# Some 422s last a moment only (a head branch GitHub has not indexed yet, a ref update that raced,
+# a fork sync on a busy upstream): worth a few more tries before they count as permanent.
+TRANSIENT_422_WAIT = 3.0
 
 
 def _retry_after(headers: Mapping[str, Any]) -> float | None:
@@ -69,6 +72,22 @@ def _already_exists(data: Any) -> bool:
     return any("already exist" in t.lower() or t == "already_exists" for t in texts)
 
 
+def transient_422(data: Any) -> bool:
+    """Whether a 422 is one GitHub gives for a moment: "Reference update failed", head invalid."""
+    if not isinstance(data, dict):
+        return False
+    if "reference update failed" in str(data.get("message", "")).lower():
+        return True
+    for error in data.get("errors") or []:
+        if (
+            isinstance(error, dict)
+            and error.get("field") == "head"
+            and error.get("code") == "invalid"
+        ):
+            return True
+    return False
+
+
 def _message(data: Any) -> str:
     if not isinstance(data, dict):
         return str(data or "")[:300]
@@ -81,8 +100,10 @@ def _message(data: Any) -> str:
     return f"{text} ({'; '.join(details)})" if details else text
 
 
-def map_error(status: int, headers: Mapping[str, Any], data: Any, what: str) -> Exception:
-    """The forge error for an HTTP error answer from GitHub."""
+def map_error(
+    status: int, headers: Mapping[str, Any], data: Any, what: str, *, retry_422: bool = False
+) -> Exception:
+    """The forge error for an HTTP error answer from GitHub; `retry_422`: any 422 is transient."""
     message = _message(data)
     lowered = message.lower()
     retry_after = _retry_after(headers)
@@ -104,6 +125,8 @@ def map_error(status: int, headers: Mapping[str, Any], data: Any, what: str) -> 
         return TransientForgeError(text, status=status, retry_after=retry_after)
     if status == 409 and "empty" in lowered:
         return TransientForgeError(text, status=status, retry_after=FORK_NOT_READY_WAIT)
+    if status == 422 and (retry_422 or transient_422(data)):
+        return TransientForgeError(text, status=status, retry_after=TRANSIENT_422_WAIT)
     if status == 401:
         return PermanentForgeError(
             f"{what}: GitHub refused the credentials ({message}).", status=401

@@ -9,18 +9,26 @@ from datetime import datetime
 from typing import Any
 
 from ..base import BranchHead, CommitInfo, Identity, TreeListing
-from ..errors import TransientForgeError
+from ..errors import PermanentForgeError, TransientForgeError
 from .errors import _AlreadyExists
 from .transport import GitHubTransport, _iso, _repo_path
+
+# GitHub fails a tree request whose inline contents pass about 2 MB (502 or 422): files above
+# the first limit, and any once the inline total would pass the second, are sent as blobs first.
+INLINE_FILE_LIMIT = 256 * 1024
+INLINE_TREE_LIMIT = 1024 * 1024
 
 
 class GitData(GitHubTransport):
     """Read branches and trees; write files as one commit; create refs."""
 
     def branch_head(self, *, repo: str, branch: str) -> BranchHead:
-        _, _, data = self._send(
-            "GET", _repo_path(repo, "branches", branch), what=f"read branch {branch} of {repo}"
-        )
+        try:
+            _, _, data = self._send(
+                "GET", _repo_path(repo, "branches", branch), what=f"read branch {branch} of {repo}"
+            )
+        except PermanentForgeError as error:
+            raise self._unless_fork_settling(repo, error) from error
         commit = data["commit"]
         return BranchHead(commit_sha=commit["sha"], tree_sha=commit["commit"]["tree"]["sha"])
 
@@ -48,10 +56,16 @@ class GitData(GitHubTransport):
         committed_at: datetime,
         deletions: tuple[str, ...] = (),
     ) -> str:
-        tree: list[dict[str, Any]] = [
-            {"path": path, "mode": "100644", "type": "blob", "content": content}
-            for path, content in sorted(files.items())
-        ]
+        tree: list[dict[str, Any]] = []
+        inline = 0
+        for path, content in sorted(files.items()):
+            size = len(content.encode())
+            if size <= INLINE_FILE_LIMIT and inline + size <= INLINE_TREE_LIMIT:
+                inline += size
+                tree.append({"path": path, "mode": "100644", "type": "blob", "content": content})
+            else:
+                sha = self._blob(repo, content)
+                tree.append({"path": path, "mode": "100644", "type": "blob", "sha": sha})
         # A null sha removes the path from the base tree.
         tree += [
             {"path": path, "mode": "100644", "type": "blob", "sha": None}
@@ -82,6 +96,17 @@ class GitData(GitHubTransport):
             creates=True,
         )
         return str(commit["sha"])
+
+    def _blob(self, repo: str, content: str) -> str:
+        """One file as a git blob (base64, so any bytes pass unchanged); its SHA."""
+        _, _, data = self._send(
+            "POST",
+            _repo_path(repo, "git", "blobs"),
+            what=f"write a file to {repo}",
+            body={"content": base64.b64encode(content.encode()).decode(), "encoding": "base64"},
+            creates=True,
+        )
+        return str(data["sha"])
 
     def ensure_ref(self, *, repo: str, ref: str, sha: str) -> str:
         try:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..base import Feedback, FeedbackPage, PullRequestInfo
+from ..base import FeedbackPage, PullRequestInfo
 from ..errors import PermanentForgeError
+from ..feedback import feedback_item
 from .errors import _AlreadyExists
 from .transport import GitHubTransport, _repo_path, _when
 
@@ -17,6 +18,8 @@ class PullRequests(GitHubTransport):
     @staticmethod
     def _pull(repo: str, data: Mapping[str, Any], etag: str = "") -> PullRequestInfo:
         head = data.get("head") or {}
+        # The name as GitHub spells it, whatever case the settings use.
+        repo = str(((data.get("base") or {}).get("repo") or {}).get("full_name") or repo)
         head_repo = head.get("repo") or {}
         head_owner = (head_repo.get("owner") or {}).get("login") or str(
             head.get("label", ":")
@@ -33,6 +36,7 @@ class PullRequests(GitHubTransport):
             merged_at=merged_at,
             etag=etag,
             labels=tuple(str(label.get("name", "")) for label in data.get("labels") or []),
+            updated_at=_when(data.get("updated_at")),
             mergeable=data.get("mergeable") if isinstance(data.get("mergeable"), bool) else None,
             mergeable_state=str(data.get("mergeable_state") or ""),
             body=str(data.get("body") or ""),
@@ -50,8 +54,23 @@ class PullRequests(GitHubTransport):
         )
         pulls = [self._pull(repo, item) for item in data or []]
         # Belt and braces: keep only what really comes from that head.
-        pulls = [p for p in pulls if p.head_ref == branch and p.head_owner == head_owner]
+        # Owners' names are case-insensitive on GitHub; branch names are not.
+        pulls = [
+            p
+            for p in pulls
+            if p.head_ref == branch and p.head_owner.casefold() == head_owner.casefold()
+        ]
         return sorted(pulls, key=lambda p: p.number, reverse=True)
+
+    def list_open_pull_requests(self, *, repo: str) -> list[PullRequestInfo]:
+        # One page lists 100 pull requests: a reconcile costs a request per hundred, whatever
+        # the token (ETags are tied to it, so conditional reads would not save much).
+        _, _, items = self._pages(
+            _repo_path(repo, "pulls"),
+            what="list the open pull requests",
+            params={"state": "open", "sort": "created", "direction": "asc"},
+        )
+        return [self._pull(repo, item) for item in items]
 
     def get_pull_request(self, *, repo: str, number: int, etag: str = "") -> PullRequestInfo | None:
         status, headers, data = self._send(
@@ -98,7 +117,7 @@ class PullRequests(GitHubTransport):
                 "POST",
                 _repo_path(repo, "issues", str(number), "labels"),
                 what="label the pull request",
-                body=list(labels),
+                body={"labels": list(labels)},
             )
 
     def request_reviewers(self, *, repo: str, number: int, logins: list[str]) -> None:
@@ -111,12 +130,6 @@ class PullRequests(GitHubTransport):
                 creates=True,
             )
 
-    @staticmethod
-    def _author(item: Mapping[str, Any]) -> tuple[str, bool]:
-        user = item.get("user") or {}
-        login = str(user.get("login", ""))
-        return login, user.get("type") == "Bot" or login.endswith("[bot]")
-
     def list_reviews(self, *, repo: str, number: int, etag: str = "") -> FeedbackPage:
         return self._feedback(
             _repo_path(repo, "pulls", str(number), "reviews"), kind="review", etag=etag
@@ -127,24 +140,14 @@ class PullRequests(GitHubTransport):
             _repo_path(repo, "issues", str(number), "comments"), kind="comment", etag=etag
         )
 
+    def list_review_comments(self, *, repo: str, number: int, etag: str = "") -> FeedbackPage:
+        return self._feedback(
+            _repo_path(repo, "pulls", str(number), "comments"), kind="line", etag=etag
+        )
+
     def _feedback(self, path: str, *, kind: str, etag: str) -> FeedbackPage:
-        """Reviews or comments of a pull request, read with a conditional request."""
+        """Reviews, comments or inline comments of a pull request, read conditionally."""
         status, new_etag, items = self._pages(path, what=f"read {kind}s", etag=etag)
         if status == 304:
             return FeedbackPage(etag=etag, changed=False)
-        feedback = []
-        for item in items:
-            login, is_bot = self._author(item)
-            feedback.append(
-                Feedback(
-                    external_id=f"{kind}-{item['id']}",
-                    author=login,
-                    author_is_bot=is_bot,
-                    kind=kind,
-                    # Only reviews have a state (APPROVED, CHANGES_REQUESTED, COMMENTED).
-                    state=str(item.get("state", "")) if kind == "review" else "",
-                    body=str(item.get("body") or ""),
-                    url=str(item.get("html_url") or ""),
-                )
-            )
-        return FeedbackPage(items=tuple(feedback), etag=new_etag)
+        return FeedbackPage(items=tuple(feedback_item(kind, item) for item in items), etag=new_etag)

@@ -30,8 +30,26 @@ from github.GithubException import RateLimitExceededExceedsMaxWait
 
 from ..base import RateLimitReading
 from ..budget import BudgetExhausted, ContentBudget
-from ..errors import PermanentForgeError, TransientForgeError
-from .errors import SECONDARY_LIMIT_WAIT, BoundedRetry, _already_exists, _AlreadyExists, map_error
+from ..errors import ForgeError, PermanentForgeError, TransientForgeError
+from .errors import (
+    FORK_NOT_READY_WAIT,
+    SECONDARY_LIMIT_WAIT,
+    BoundedRetry,
+    _already_exists,
+    _AlreadyExists,
+    map_error,
+)
+
+# Items per page of a list (GitHub's most), and how a kept etag names the page it belongs to.
+PER_PAGE = 100
+PAGE_MARK = ";page="
+# How long after its creation a fork's missing branches mean "not copied yet" rather than "gone".
+FORK_SETTLE_SECONDS = 300.0
+
+
+def same_repo(a: str | None, b: str | None) -> bool:
+    """Whether two "owner/name" strings name the same repository (GitHub ignores case)."""
+    return bool(a) and bool(b) and str(a).casefold() == str(b).casefold()
 
 
 def _when(value: str | None) -> datetime | None:
@@ -102,7 +120,10 @@ class GitHubTransport:
         self._write_lock = threading.Lock()
         self._local = threading.local()
         self._login: str | None = None
-        self._forks: set[str] = set()
+        # Forks found or made, by case-folded name -> canonical name; and forks still being
+        # copied (case-folded name -> until when), whose 404s and 422s are worth a retry.
+        self._forks: dict[str, str] = {}
+        self._settling: dict[str, float] = {}
 
     # -- the one request helper -----------------------------------------------------------------
 
@@ -118,12 +139,14 @@ class GitHubTransport:
         creates: bool = False,
         missing_ok: bool = False,
         exists_ok: bool = False,
+        retry_422: bool = False,
     ) -> tuple[int, dict[str, Any], Any]:
         """(status, headers, JSON) of one request; 304 and allowed 404 come back as statuses.
 
         Writes go one at a time per process, paced, each content-creating attempt booked in the
-        budget right before it leaves; a write GitHub failed (5xx, timeout) is tried again here,
-        which is safe because every write the forge makes can be repeated.
+        budget right before it leaves; a write GitHub failed (5xx, timeout, a passing 422) is
+        tried again here, a bounded number of times, which is safe because every write the forge
+        makes can be repeated. What still fails goes up as transient: the task retries it later.
         """
         if verb == "GET":
             return self._request(
@@ -140,10 +163,10 @@ class GitHubTransport:
                 try:
                     return self._request(
                         verb, path, what, params, body, etag, missing_ok=missing_ok,
-                        exists_ok=exists_ok,
+                        exists_ok=exists_ok, retry_422=retry_422,
                     )  # fmt: skip
                 except TransientForgeError as error:
-                    server_side = error.status is None or error.status >= 500
+                    server_side = error.status is None or error.status >= 500 or error.status == 422
                     failures += 1
                     if error.rate_limited or not server_side or failures > self.retry_total:
                         raise
@@ -162,6 +185,7 @@ class GitHubTransport:
         *,
         missing_ok: bool,
         exists_ok: bool,
+        retry_422: bool = False,
     ) -> tuple[int, dict[str, Any], Any]:
         headers = {"If-None-Match": etag} if etag else None
         try:
@@ -178,7 +202,9 @@ class GitHubTransport:
         except GithubException as exc:  # raised from inside the retry policy
             if exists_ok and exc.status == 422 and _already_exists(exc.data):
                 raise _AlreadyExists() from exc
-            raise map_error(exc.status, exc.headers or {}, exc.data, what) from exc
+            raise map_error(
+                exc.status, exc.headers or {}, exc.data, what, retry_422=retry_422
+            ) from exc
         except requests.RequestException as exc:
             raise TransientForgeError(f"{what}: {type(exc).__name__}: {exc}") from exc
         data = json.loads(text) if text and str(text).strip() else None
@@ -187,27 +213,54 @@ class GitHubTransport:
         if status == 422 and exists_ok and _already_exists(data):
             raise _AlreadyExists()
         if status >= 400:
-            raise map_error(status, response_headers, data, what)
+            raise map_error(status, response_headers, data, what, retry_422=retry_422)
         return status, response_headers, data
 
-    def _pages(self, path: str, *, what: str, etag: str = "") -> tuple[int, str, list[Any]]:
-        """A list endpoint, every page; (status of the first page, its etag, items)."""
-        status, headers, data = self._send(
-            "GET", path, what=what, params={"per_page": 100}, etag=etag
-        )
+    def _pages(
+        self, path: str, *, what: str, etag: str = "", params: Mapping[str, Any] | None = None
+    ) -> tuple[int, str, list[Any]]:
+        """A list endpoint, read to its last page; (status, the etag to keep, items).
+
+        New items land on the last page, so the kept etag is that page's, with its number
+        ("ETAG;page=N"): the next conditional read asks that page only, and on a change
+        returns the items from that page onwards (earlier ones were read before).
+        """
+        known, _, page_text = etag.partition(PAGE_MARK)
+        page = int(page_text) if page_text.isdigit() else 1
+        query = {**(params or {}), "per_page": PER_PAGE}
+        if page > 1:
+            query["page"] = page
+        status, headers, data = self._send("GET", path, what=what, params=query, etag=known)
         if status == 304:
             return status, etag, []
         items = list(data or [])
-        first_etag = headers.get("etag", "")
+        last = list(data or [])
         link = headers.get("link", "")
         while 'rel="next"' in link:
             next_url = next(
                 part.split(";")[0].strip(" <>") for part in link.split(",") if 'rel="next"' in part
             )
             _, headers, data = self._send("GET", next_url, what=what)
-            items += list(data or [])
+            last = list(data or [])
+            items += last
+            page += 1
             link = headers.get("link", "")
-        return status, first_etag, items
+        kept = str(headers.get("etag", ""))
+        if len(last) >= PER_PAGE:
+            # A full last page: what comes next lands on a page not there yet.
+            page, kept = page + 1, ""
+        return status, f"{kept}{PAGE_MARK}{page}" if page > 1 else kept, items
+
+    def _unless_fork_settling(self, repo: str, error: PermanentForgeError) -> ForgeError:
+        """`error`, or a retry-later one while `repo` is a fork GitHub is still copying."""
+        until = self._settling.get(repo.casefold())
+        if until is None or error.status not in (404, 422) or time.time() > until:
+            return error
+        return TransientForgeError(
+            f"The fork {repo} is still being made ({error}); trying again shortly.",
+            status=error.status,
+            retry_after=FORK_NOT_READY_WAIT,
+        )
 
     # -- the content budget ---------------------------------------------------------------------
 
