@@ -11,12 +11,13 @@ from contributions.models import PullRequest
 from contributions.services import pipeline, pull_request_tracking
 from contributions.services.reviews import review_approve
 from contributions.workflow import Status
-from tests.browser.conftest import log_in
+from tests.browser.conftest import ARTIFACTS, log_in
 from tests.pipeline.entries import approved_entry
 
 PASSWORD = "correct-horse-battery"
 TAXONOMY = "ceph/ceph-taxonomy"
 ASKED = "Example 1 should say to run the command again after fixing the cause."
+LINE_NOTE = "This answer could name the health check codes."
 
 
 @pytest.mark.browser
@@ -27,7 +28,16 @@ def test_a_maintainers_request_is_answered_with_a_new_commit(
     # given an entry whose pull request is open, and a maintainer's request for changes on it
     entry = approved_entry(author=contributor, reviewer=reviewer, kind="skill", n=1)
     pull = pipeline.pull_request_open(contribution_id=entry.pk)
-    github.review_pull(TAXONOMY, pull.number, event="REQUEST_CHANGES", body=ASKED)
+    qna_path = f"{entry.taxonomy_path}/qna.yaml"
+    qna = github.read_file(TAXONOMY, qna_path, ref=pull.branch)
+    line = next(n for n, text in enumerate(qna.splitlines(), 1) if "(case 1.2)" in text)
+    github.review_pull(
+        TAXONOMY,
+        pull.number,
+        event="REQUEST_CHANGES",
+        body=ASKED,
+        comments=[{"path": qna_path, "line": line, "body": LINE_NOTE}],
+    )
     pull_request_tracking.pull_request_sync(pull_request_id=pull.pk)
 
     # when the contributor follows the notification
@@ -45,7 +55,13 @@ def test_a_maintainers_request_is_answered_with_a_new_commit(
     expect(feedback).to_contain_text(ASKED)
     expect(feedback).to_contain_text("maintainer on GitHub")
     expect(page.locator(".editor-head .notice")).to_contain_text("same pull request")
+    # and the maintainer's comment on a line of qna.yaml stands at the example it concerns
+    at_field = page.locator("#seed-2-feedback")
+    expect(at_field).to_contain_text(LINE_NOTE)
+    expect(at_field).to_contain_text("answer")
+    expect(page.locator("#seed-1-feedback")).to_have_count(0)
     shots("editor-with-feedback")
+    page.locator("#seed-2").screenshot(path=str(ARTIFACTS / f"{shots.prefix}-example-2.png"))
 
     # when they change the answer of example 1 and submit
     answer = page.locator("#f-seed-1-answer")
