@@ -308,7 +308,7 @@ def test_a_merge_refreshes_the_taxonomy_tree_at_once(
     github, contributor, reviewer, django_capture_on_commit_callbacks
 ):
     # given an open pull request that a maintainer merges
-    entry, pull = _opened(contributor, reviewer)
+    _, pull = _opened(contributor, reviewer)
     github.merge_pull(TAXONOMY, pull.number)
     # when the portal sees the merge
     with (
