@@ -157,7 +157,9 @@ def _taxonomy_index() -> tuple[list[IndexItem], np.ndarray]:
 
 class _Cached:
     def __init__(self) -> None:
-        self.lock = threading.Lock()
+        # Re-entrant: a check holds it while it searches, and the search's update takes it too.
+        # Web processes run several threads; one must not search while another changes it.
+        self.lock = threading.RLock()
         self.index: NearIndex | None = None
         self.generation: Any = None
         self.open: dict[int, datetime] = {}
@@ -229,14 +231,15 @@ def findings_for(contribution: Contribution) -> list[Finding]:
                 contribution=contribution, revision__isnull=True
             ).values_list("filename", "content")
         )
-    return entry_findings(
-        kind=contribution.kind,
-        entry=entry,
-        documents=documents,
-        index=quality_index(),
-        ref=entry_ref(contribution.pk) if contribution.pk else "",
-        thresholds=thresholds(),
-    )
+    with _cache.lock:
+        return entry_findings(
+            kind=contribution.kind,
+            entry=entry,
+            documents=documents,
+            index=quality_index(),
+            ref=entry_ref(contribution.pk) if contribution.pk else "",
+            thresholds=thresholds(),
+        )
 
 
 def quality_fields(contribution: Contribution) -> dict[str, Any]:

@@ -110,3 +110,22 @@ def test_quality_warnings_block_submitting_only_when_configured(contributor, set
     # when it is submitted / then the warnings are the reason it is refused
     with pytest.raises(ServiceError, match="quality warning"):
         contribution_submit(contribution_id=entry.pk, actor=contributor, dco_consent=True)
+
+
+@pytest.mark.django_db
+def test_a_search_holds_the_index_so_no_other_thread_changes_it_meanwhile(contributor, monkeypatch):
+    # given an open entry to compare with, and a search that records whether it holds the lock
+    _open_entry_asking(COPIED)
+    held: list[bool] = []
+    real_search = quality.NearIndex.search
+
+    def search(self, *args, **kwargs):
+        held.append(quality._cache.lock._is_owned())
+        return real_search(self, *args, **kwargs)
+
+    monkeypatch.setattr(quality.NearIndex, "search", search)
+    draft = {"entry": skill_content(), "attribution": {}}
+    # when an entry is checked
+    quality.findings_for(ContributionFactory(author=contributor, draft=draft))
+    # then every search ran under the index's lock (web processes run several threads)
+    assert held and all(held)
