@@ -18,7 +18,6 @@ No network call runs inside a transaction: GitHub first, then one short locked t
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 from typing import Any
 
@@ -105,7 +104,7 @@ def _head(forge: Forge) -> tuple[str, str]:
 
 def _documents_commit(forge: Forge, plan: PullRequestPlan, documents: dict[str, str]) -> str:
     """The docs-repo commit holding the entry's documents, made once and marked by a tag."""
-    repo, tag = settings.KNOWLEDGE_DOCS_REPO, f"tags/{plan.docs_tag}"
+    repo, tag = settings.KNOWLEDGE_DOCS_REPO, f"tags/{plan.branch}"
     existing = forge.get_ref(repo=repo, ref=tag)
     if existing:
         return existing
@@ -184,7 +183,6 @@ def pull_request_open(*, contribution_id: int) -> PullRequest | None:
         plan = plan_for(contribution_id)  # the pull request turned out closed: a new one
         if plan is None:
             return PullRequest.objects.filter(contribution_id=contribution_id).first()
-    plan = dataclasses.replace(plan, branch=plan.docs_tag)
     head_owner, head_repo = _head(forge)
     base_repo, base_branch = settings.TAXONOMY_REPO, settings.TAXONOMY_BASE_BRANCH
     docs_sha = ""
@@ -195,12 +193,12 @@ def pull_request_open(*, contribution_id: int) -> PullRequest | None:
         if found is not None:
             if plan.is_knowledge:
                 docs_sha = (
-                    forge.get_ref(repo=settings.KNOWLEDGE_DOCS_REPO, ref=f"tags/{plan.docs_tag}")
+                    forge.get_ref(repo=settings.KNOWLEDGE_DOCS_REPO, ref=f"tags/{plan.branch}")
                     or ""
                 )
             _decorate(forge, found, new=False)
         else:
-            if pull_request_revise.path_taken(forge=forge, plan=plan):
+            if pull_request_revise.path_taken(forge=forge, revision=plan.revision):
                 return pull_request_revise.path_taken_record(
                     contribution_id=contribution_id, revision_id=plan.revision.pk
                 )

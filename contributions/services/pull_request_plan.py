@@ -99,8 +99,8 @@ class PullRequestPlan:
     kind: str
     summary: str
     taxonomy_path: str
-    branch: str  # where the commit goes: a new branch, or the open pull request's branch
-    docs_tag: str  # the docs-repo tag of this revision's documents
+    # This revision's own branch (a new pull request's head) and the name of its docs tag.
+    branch: str
     author: Identity
     author_name: str
     co_authors: tuple[Identity, ...]
@@ -182,16 +182,13 @@ def plan_for_revision(contribution: Contribution, revision: Revision) -> PullReq
         .order_by("created_at")
     )
     previous = PullRequest.objects.filter(contribution=contribution).order_by("-pk").first()
-    own_branch = branch_name(contribution.pk, revision.number)
-    on_open_pull = previous is not None and previous.state == PullRequest.State.OPEN
     return PullRequestPlan(
         contribution_id=contribution.pk,
         revision=revision,
         kind=revision.kind,
         summary=revision.summary or contribution.summary or f"entry {contribution.pk}",
         taxonomy_path=revision.taxonomy_path.strip("/"),
-        branch=previous.branch if on_open_pull else own_branch,
-        docs_tag=own_branch,
+        branch=branch_name(contribution.pk, revision.number),
         author=Identity(*profile.commit_identity),
         author_name=profile.public_name,
         co_authors=tuple(co_authors),

@@ -73,15 +73,15 @@ def _head_repo(forge: Forge) -> str:
     return _head(forge)[1]
 
 
-def path_taken(*, forge: Forge, plan: PullRequestPlan) -> bool:
-    """Whether the base branch has a qna.yaml in the entry's folder that is not the author's."""
-    if plan.revision.replaces_existing:
+def path_taken(*, forge: Forge, revision: Revision) -> bool:
+    """Whether the base branch has a qna.yaml in the revision's folder that is not the author's."""
+    if revision.replaces_existing:
         return False
     return (
         forge.file_sha(
             repo=settings.TAXONOMY_REPO,
             ref=settings.TAXONOMY_BASE_BRANCH,
-            path=f"{plan.taxonomy_path}/qna.yaml",
+            path=f"{revision.taxonomy_path.strip('/')}/qna.yaml",
         )
         is not None
     )
@@ -205,7 +205,7 @@ def revision_push(
     previous_path = pull.revision.taxonomy_path.strip("/")
     expected = CREATIONS_PER_REVISION + (3 if plan.is_knowledge else 0)
     with forge.content_session(expected=expected):
-        if path_taken(forge=forge, plan=plan):
+        if path_taken(forge=forge, revision=plan.revision):
             return path_taken_record(
                 contribution_id=plan.contribution_id, revision_id=plan.revision.pk
             )
@@ -444,11 +444,11 @@ def pull_request_rebase(*, pull_request_id: int) -> PullRequest | None:
         return None
     forge = get_forge()
     plan = plan_for_revision(pull.contribution, pull.revision)
-    plan = dataclasses.replace(plan, branch=pull.branch, committed_at=pull.rebase_requested_at)
+    plan = dataclasses.replace(plan, committed_at=pull.rebase_requested_at)
     head_repo = _head_repo(forge)
     base_branch = settings.TAXONOMY_BASE_BRANCH
     with forge.content_session(expected=CREATIONS_PER_REVISION):
-        if path_taken(forge=forge, plan=plan):
+        if path_taken(forge=forge, revision=pull.revision):
             path_taken_on_open_pull(pull_request_id=pull.pk)
             return None
         if settings.GITHUB_FORK_MODE:

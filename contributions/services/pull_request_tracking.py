@@ -31,7 +31,7 @@ from contributions.models import (
 )
 from contributions.workflow import EDITABLE, Status
 
-from .core import ServiceError, contribution_move, event_record, lock_contribution
+from .core import contribution_move, event_record, lock_contribution
 from .github_feedback import feedback_location, feedback_revise, where_text
 from .notifications import notify
 from .pipeline import OPEN_TASK, entry_path, follow_remote_state
@@ -95,19 +95,13 @@ def pull_request_apply(*, pull_request_id: int, info: PullRequestInfo | None) ->
 
 def _check_mergeable(forge: Any, pull: PullRequest, info: PullRequestInfo) -> None:
     """A pull request that stopped merging: tell people; if its folder was taken, say so."""
-    from .pull_request_revise import path_taken, path_taken_on_open_pull, plan_for_revision
+    from .pull_request_revise import path_taken, path_taken_on_open_pull
 
     conflict = pull_request_conflict_note(pull_request_id=pull.pk, info=info)
     if conflict != PullRequest.Conflict.CONFLICT:
         return
-    pull = PullRequest.objects.select_related("contribution__author__profile", "revision").get(
-        pk=pull.pk
-    )
-    try:
-        plan = plan_for_revision(pull.contribution, pull.revision)
-    except ServiceError:
-        return
-    if path_taken(forge=forge, plan=plan):
+    revision = PullRequest.objects.select_related("revision").get(pk=pull.pk).revision
+    if path_taken(forge=forge, revision=revision):
         path_taken_on_open_pull(pull_request_id=pull.pk)
 
 
