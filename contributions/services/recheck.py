@@ -71,13 +71,21 @@ def _recheck_one(contribution_id: int, folders: dict) -> str:
         return ""
     report = validation.report_for(revision, tree_folders=folders)
     fails = validation.report_blocks_submit(report)
+    # Only what the check decides is written: not updated_at, which a check is not activity on.
+    fields: dict[str, object] = {}
     if Status(contribution.status) not in EDITABLE:
         # The stored verdict describes the revision here (in review, approved): keep it true.
-        for name, value in validation.validation_fields(report).items():
-            setattr(contribution, name, value)
+        fields.update(validation.validation_fields(report))
+    outcome = ""
     if fails and contribution.checks_regressed_at is None:
-        contribution.checks_regressed_at = timezone.now()
-        contribution.save()
+        fields["checks_regressed_at"], outcome = timezone.now(), "regressed"
+    elif not fails and contribution.checks_regressed_at is not None:
+        fields["checks_regressed_at"], outcome = None, "recovered"
+    for name, value in fields.items():
+        setattr(contribution, name, value)
+    if fields:
+        contribution.save(update_fields=list(fields))
+    if outcome == "regressed":
         problems = "; ".join(i.message for i in report.errors[:3])
         event = event_record(
             contribution=contribution,
@@ -95,19 +103,14 @@ def _recheck_one(contribution_id: int, folders: dict) -> str:
             url=entry_path(contribution.pk),
             dedupe_key=f"checks-regressed-{event.pk}",
         )
-        return "regressed"
-    if not fails and contribution.checks_regressed_at is not None:
-        contribution.checks_regressed_at = None
-        contribution.save()
+    elif outcome == "recovered":
         event_record(
             contribution=contribution,
             actor=None,
             event="checks_recovered",
             data={"revision": revision.number},
         )
-        return "recovered"
-    contribution.save()
-    return ""
+    return outcome
 
 
 def open_entries_recheck(*, force: bool = False) -> dict[str, int]:
