@@ -56,6 +56,18 @@ def skill_draft(n: int, tag: str) -> dict:
     }
 
 
+def stop_processes(processes: list[subprocess.Popen], *, timeout: float) -> None:
+    """Ask every process to stop, then kill those still running after `timeout` seconds."""
+    for process in processes:
+        if process.poll() is None:
+            process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
 @dataclass
 class Process:
     name: str
@@ -133,14 +145,7 @@ class Fleet:
         return [p for p in self.processes if p.name.startswith("worker")]
 
     def stop(self) -> None:
-        for process in self.processes:
-            if process.popen.poll() is None:
-                process.popen.terminate()
-        for process in self.processes:
-            try:
-                process.popen.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.popen.kill()
+        stop_processes([process.popen for process in self.processes], timeout=30)
 
 
 @contextmanager

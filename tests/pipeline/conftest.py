@@ -16,6 +16,7 @@ import pytest
 
 from contributions.forge import reset_forge
 from tests.conftest import REPO_ROOT, test_database_url
+from tests.scaleout import stop_processes
 
 WEBHOOK_SECRET = "pipeline-test-webhook-secret"
 # Quick pacing for tests; the limits themselves stay GitHub's unless a test changes them.
@@ -109,14 +110,7 @@ class PipelineWorld:
         return worker
 
     def stop(self) -> None:
-        for worker in self.workers:
-            if worker.process.poll() is None:
-                worker.process.terminate()
-        for worker in self.workers:
-            try:
-                worker.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                worker.process.kill()
+        stop_processes([worker.process for worker in self.workers], timeout=20)
 
 
 @contextlib.contextmanager
